@@ -1,0 +1,36 @@
+/** One installed package as the package manager records it. */
+export interface Component {
+  /** package name as the package manager prints it */
+  name: string;
+  /** full version as the package manager prints it: dpkg Version, apk version, rpm `[epoch:]version-release` */
+  version: string;
+  /** component kind: `deb`, `apk`, `rpm` (language ecosystems later) */
+  type: string;
+  arch?: string;
+  /** source package name and version; equal to name/version when the database records none */
+  sourceName?: string;
+  sourceVersion?: string;
+  /** rpm only: the parts of `version` */
+  epoch?: number;
+  release?: string;
+  licenses?: string[];
+  maintainer?: string;
+  /** rpm only: vendor, and the module stream (`nodejs:18:…`) when the package came from one */
+  vendor?: string;
+  modularityLabel?: string;
+  /** package URL (https://github.com/package-url/purl-spec); filled by coalesce, which knows the OS */
+  purl?: string;
+  /** filled by coalesce: diffID of the layer that introduced this component */
+  layer?: string;
+  /** filled by coalesce: path (inside the image) of the database or file it was read from */
+  path?: string;
+}
+
+/** A file inside an image that could not be read fully; the scan goes on and says so. */
+export interface Problem {
+  /** path inside the image, or `layer` for a layer-wide problem */
+  path: string;
+  message: string;
+  /** diffID of the layer where it was seen */
+  layer?: string;
+}

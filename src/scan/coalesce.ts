@@ -1,0 +1,120 @@
+import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js';
+import type { Component, Problem } from '../core/component.js';
+import { BadInputError } from '../core/errors.js';
+import type { OsInfo } from '../core/os.js';
+import { isUnder, resolveLinkTarget } from '../walk/paths.js';
+import type { LayerMeta } from '../walk/walk-layer.js';
+
+/** One layer's cached or fresh results, bottom layer first. */
+export interface LayerData {
+  meta: LayerMeta;
+  analyses: Map<string, LayerAnalysis>;
+}
+
+/** A file of the final filesystem as one analyzer saw it. */
+export interface FinalFile {
+  /** index of the layer that wrote the surviving version */
+  layer: number;
+  findings: FileFindings;
+}
+
+function applyDeletions<T>(view: Map<string, T>, meta: LayerMeta): void {
+  if (meta.opaqueDirs.length === 0 && meta.whiteouts.length === 0) return;
+  for (const key of [...view.keys()]) {
+    if (meta.opaqueDirs.some((d) => key !== d && isUnder(key, d)) || meta.whiteouts.some((w) => isUnder(key, w))) {
+      view.delete(key);
+    }
+  }
+}
+
+/** The surviving version of each file one analyzer looked at, after whiteouts and opaque dirs. */
+export function finalFiles(layers: LayerData[], analyzer: string): Map<string, FinalFile> {
+  const view = new Map<string, FinalFile>();
+  for (const [i, l] of layers.entries()) {
+    applyDeletions(view, l.meta);
+    const a = l.analyses.get(analyzer);
+    if (!a) continue;
+    for (const [path, findings] of Object.entries(a.files)) view.set(path, { layer: i, findings });
+  }
+  return view;
+}
+
+/** The final filesystem's symbolic links. */
+export function finalSymlinks(layers: LayerData[]): Map<string, string> {
+  const view = new Map<string, string>();
+  for (const l of layers) {
+    applyDeletions(view, l.meta);
+    for (const [p, t] of Object.entries(l.meta.symlinks)) view.set(p, t);
+  }
+  return view;
+}
+
+const MAX_HOPS = 40;
+
+/**
+ * Checks that no symbolic link an analyzer wants leads into a loop (never following it outside the
+ * image root: targets are clamped there) and returns link path → resolved real path.
+ */
+export function resolveWantedLinks(links: Map<string, string>, analyzers: Analyzer[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [path, target] of links) {
+    const info = { path, size: 0, mode: 0o777, uid: 0, gid: 0 };
+    if (!analyzers.some((a) => a.wants(info))) continue;
+    const chain = [path];
+    let cur = resolveLinkTarget(path, target);
+    for (;;) {
+      const next = links.get(cur);
+      if (next === undefined) break;
+      chain.push(cur);
+      if (chain.indexOf(cur) !== chain.length - 1 || chain.length > MAX_HOPS) {
+        throw new BadInputError('image', `symlink loop: ${chain.join(' -> ')}`);
+      }
+      cur = resolveLinkTarget(cur, next);
+    }
+    out.set(path, cur);
+  }
+  return out;
+}
+
+function componentKey(c: Component): string {
+  return `${c.type}\0${c.name}\0${c.version}\0${c.arch ?? ''}`;
+}
+
+/**
+ * The image's components: the surviving package databases' contents, each with the layer that
+ * introduced it (the lowest layer from which the same package stayed in the same database) and
+ * its database path; duplicates across databases kept once.
+ */
+export function coalesceComponents(layers: LayerData[], analyzers: Analyzer[]): { components: Component[]; problems: Problem[] } {
+  const components: Component[] = [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const a of analyzers) {
+    const view = finalFiles(layers, a.name);
+    for (const path of [...view.keys()].sort()) {
+      const f = view.get(path)!;
+      for (const message of f.findings.problems ?? []) problems.push({ path, message, layer: layers[f.layer]!.meta.diffID });
+      for (const c of f.findings.components ?? []) {
+        const key = componentKey(c);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        let introduced = f.layer;
+        for (let j = f.layer - 1; j >= 0; j--) {
+          const older = layers[j]!.analyses.get(a.name)?.files[path];
+          if (!older) continue;
+          if (!(older.components ?? []).some((o) => componentKey(o) === key)) break;
+          introduced = j;
+        }
+        components.push({ ...c, layer: layers[introduced]!.meta.diffID, path });
+      }
+    }
+  }
+  return { components, problems };
+}
+
+/** Every OS candidate file of the final filesystem, by path. */
+export function osCandidates(layers: LayerData[], analyzer: string): Map<string, OsInfo> {
+  const out = new Map<string, OsInfo>();
+  for (const [path, f] of finalFiles(layers, analyzer)) if (f.findings.os) out.set(path, f.findings.os);
+  return out;
+}

@@ -1,0 +1,123 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { compress as zstdCompress } from 'zstd-napi';
+import { buildTar, sha256, type TarSpec } from '../../test/support/layer-tar.js';
+import type { Analyzer } from '../core/analyzer.js';
+import { BadInputError } from '../core/errors.js';
+import { walkLayer } from './walk-layer.js';
+
+/** Records every file it is given: content length and first line. */
+const probe: Analyzer = {
+  name: 'probe',
+  version: 1,
+  wants: (info) => info.path.startsWith('etc/'),
+  analyze: (file) => ({ problems: [`${file.content.length}:${file.content.toString().split('\n')[0]}`] }),
+};
+
+function chunked(buf: Buffer, size = 7): Readable {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) parts.push(buf.subarray(i, i + size));
+  return Readable.from(parts);
+}
+
+async function walk(tar: Buffer, stored = tar, opts: { digest?: string; diffID?: string } = {}) {
+  return walkLayer(
+    chunked(stored, 1000),
+    { diffID: opts.diffID ?? sha256(tar), digest: opts.digest ?? sha256(stored), location: 'x' },
+    { position: 1, total: 1, analyzers: [probe] },
+  );
+}
+
+const base: TarSpec[] = [
+  { name: './etc/', type: 'dir' },
+  { name: './etc/os-release', content: 'ID=debian\nVERSION_ID=12\n' },
+  { name: 'etc/hosts', content: '127.0.0.1 localhost\n' },
+  { name: 'usr/lib/os-release', content: 'ignored' },
+  { name: 'etc/.wh.gone', content: '' },
+  { name: 'var/.wh..wh..opq', content: '' },
+  { name: 'etc/link', type: 'symlink', linkname: '../usr/lib/os-release' },
+  { name: 'etc/hard', type: 'hardlink', linkname: 'etc/hosts' },
+];
+
+describe('walkLayer', () => {
+  it('offers wanted files, records whiteouts, opaque dirs and symlinks, follows hard links in the layer', async () => {
+    const tar = buildTar(base);
+    const r = await walk(tar);
+    expect(r.meta.size).toBe(tar.length);
+    expect(r.meta.whiteouts).toEqual(['etc/gone']);
+    expect(r.meta.opaqueDirs).toEqual(['var']);
+    expect(r.meta.symlinks).toEqual({ 'etc/link': '../usr/lib/os-release' });
+    expect(r.analyses[0]!.files).toEqual({
+      'etc/os-release': { problems: ['24:ID=debian'] },
+      'etc/hosts': { problems: ['20:127.0.0.1 localhost'] },
+      'etc/hard': { problems: ['20:127.0.0.1 localhost'] },
+    });
+  });
+
+  it('gives the same result for gzip, zstd and uncompressed layers, and verifies both digests', async () => {
+    const tar = buildTar(base);
+    const plain = await walk(tar);
+    const gz = await walk(tar, gzipSync(tar));
+    const zs = await walk(tar, zstdCompress(tar));
+    expect(gz).toEqual(plain);
+    expect(zs).toEqual(plain);
+  });
+
+  it('accepts a tar stream without end blocks', async () => {
+    const tar = buildTar(base, { endBlocks: false });
+    const r = await walk(tar, gzipSync(tar));
+    expect(Object.keys(r.analyses[0]!.files)).toHaveLength(3);
+  });
+
+  it.each([
+    ['blob digest', { digest: `sha256:${'0'.repeat(64)}` }, /blob digest mismatch/],
+    ['diffID', { diffID: `sha256:${'1'.repeat(64)}` }, /diffID mismatch/],
+  ])('rejects a wrong %s', async (_n, opts, msg) => {
+    const tar = buildTar(base);
+    await expect(walk(tar, gzipSync(tar), opts)).rejects.toThrow(msg);
+  });
+
+  it.each<[string, TarSpec[], RegExp]>([
+    ['..', [{ name: '../../etc/passwd', content: 'x' }], /"\.\.\/\.\.\/etc\/passwd" has "\.\."/],
+    ['absolute', [{ name: '/etc/shadow', content: 'x' }], /absolute path "\/etc\/shadow"/],
+    ['hard link to missing', [{ name: 'a', type: 'hardlink', linkname: 'nowhere' }], /hard link "a" points to missing file "nowhere"/],
+    ['hard link outside', [{ name: 'a', type: 'hardlink', linkname: '../x' }], /hard link "a" points outside/],
+  ])('rejects a layer with %s paths', async (_n, members, msg) => {
+    const tar = buildTar(members);
+    const err = await walk(tar).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadInputError);
+    expect((err as Error).message).toMatch(msg);
+  });
+
+  it('rejects a truncated gzip layer', async () => {
+    const tar = buildTar(base);
+    const gz = gzipSync(tar);
+    const cut = gz.subarray(0, gz.length - 20);
+    await expect(walk(tar, cut, { digest: sha256(cut) })).rejects.toThrow(/gzip stream is corrupt or truncated/);
+  });
+
+  it('rejects a truncated tar inside a valid gzip', async () => {
+    const full = buildTar([{ name: 'etc/big', content: 'x'.repeat(5000) }]);
+    const tar = full.subarray(0, 2048);
+    await expect(walk(tar, gzipSync(tar))).rejects.toThrow(/corrupt tar stream/);
+  });
+
+  it('stops a decompression bomb early with a clear message', async () => {
+    const zeros = Buffer.alloc(64 << 20);
+    const gz = gzipSync(zeros);
+    const err = await walkLayer(
+      chunked(gz, 65536),
+      { diffID: sha256(zeros), digest: sha256(gz), location: 'x' },
+      { position: 1, total: 1, analyzers: [], limits: { maxExpansion: 100, expansionFloor: 1 << 20, maxLayerBytes: 2 ** 40 } },
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/decompression bomb: \d+ stored bytes expanded to over \d+ \(more than 100×\)/);
+  });
+
+  it('refuses to read a wanted file over the analyzer limit and says so', async () => {
+    const small: Analyzer = { ...probe, maxFileSize: 10 };
+    const tar = buildTar(base);
+    const r = await walkLayer(chunked(tar), { diffID: sha256(tar), location: 'x' }, { position: 1, total: 1, analyzers: [small] });
+    expect(r.analyses[0]!.files['etc/os-release']).toEqual({ problems: ['24 bytes, over the 10-byte limit of probe: not read'] });
+  });
+});

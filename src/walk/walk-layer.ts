@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import type { Duplex, Readable } from 'node:stream';
+import { Parser, type ReadEntry } from 'tar';
+import type { AnalyzeContext, Analyzer, FileFindings, FileInfo, LayerAnalysis } from '../core/analyzer.js';
+import { AbortError, BadInputError } from '../core/errors.js';
+import type { LayerDescriptor } from '../core/image.js';
+import { createDecompressor, sniffCompression } from './decompress.js';
+import { basename, dirname, normalizeMemberPath } from './paths.js';
+
+/** Limits that keep one hostile layer from exhausting the machine. */
+export interface WalkLimits {
+  /** uncompressed bytes one layer may expand to */
+  maxLayerBytes: number;
+  /** uncompressed ÷ compressed ratio above which a layer is treated as a decompression bomb… */
+  maxExpansion: number;
+  /** …once it has expanded past this many bytes (small layers of zeros are harmless) */
+  expansionFloor: number;
+}
+
+export const DEFAULT_LIMITS: WalkLimits = {
+  maxLayerBytes: 64 * 2 ** 30,
+  maxExpansion: 200,
+  expansionFloor: 256 * 2 ** 20,
+};
+
+/** What the walk itself learns about a layer, independent of analyzers; cached per diffID. */
+export interface LayerMeta {
+  diffID: string;
+  /** uncompressed size: the tar stream's byte count */
+  size: number;
+  files: number;
+  /** paths deleted from lower layers (`.wh.` entries) */
+  whiteouts: string[];
+  /** directories whose lower-layer content is hidden (`.wh..wh..opq`) */
+  opaqueDirs: string[];
+  /** every symbolic link: path → target as written (resolution happens over the final filesystem) */
+  symlinks: Record<string, string>;
+}
+
+export interface LayerWalkResult {
+  meta: LayerMeta;
+  analyses: LayerAnalysis[];
+}
+
+export interface WalkOptions {
+  /** 1-based position and total, for messages */
+  position: number;
+  total: number;
+  analyzers: Analyzer[];
+  limits?: WalkLimits;
+  signal?: AbortSignal;
+  /** called with stored bytes read so far */
+  onProgress?: (storedBytes: number) => void;
+}
+
+const DEFAULT_MAX_FILE = 64 * 2 ** 20;
+
+interface Captured {
+  info: FileInfo;
+  content?: Buffer;
+}
+
+/**
+ * Streams one layer once: verifies the blob digest (when the source names one) and the diffID,
+ * applies no extraction, records whiteouts, and hands each wanted regular file to the analyzers.
+ * Rejects with BadInputError when the layer is corrupt, hostile or does not match its digests.
+ */
+export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOptions): Promise<LayerWalkResult> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const subject = `layer ${opts.position}/${opts.total} (${layer.diffID})`;
+  const analyses: LayerAnalysis[] = opts.analyzers.map((a) => ({ analyzer: a.name, version: a.version, files: {} }));
+  const meta: LayerMeta = { diffID: layer.diffID, size: 0, files: 0, whiteouts: [], opaqueDirs: [], symlinks: {} };
+  const ctx: AnalyzeContext = { layer: layer.diffID, signal: opts.signal };
+  const pending: Promise<void>[] = [];
+  const seen = new Map<string, Captured>();
+
+  return new Promise<LayerWalkResult>((resolve, reject) => {
+    let settled = false;
+    let decompressor: Duplex | undefined;
+    const storedHash = createHash('sha256');
+    const diffHash = createHash('sha256');
+    let stored = 0;
+    let tarError: string | undefined;
+
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      stream.destroy();
+      decompressor?.destroy();
+      reject(err);
+    };
+    const corrupt = (msg: string, cause?: unknown) => fail(new BadInputError(subject, msg, { cause }));
+    const onAbort = () => fail(new AbortError());
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const record = (i: number, path: string, f: FileFindings) => {
+      analyses[i]!.files[path] = f;
+    };
+    const runAnalyzers = (wanting: number[], info: FileInfo, content: Buffer) => {
+      for (const i of wanting) {
+        const a = opts.analyzers[i]!;
+        pending.push(
+          (async () => {
+            try {
+              record(i, info.path, (await a.analyze({ info, content }, ctx)) ?? {});
+            } catch (e) {
+              record(i, info.path, { problems: [`${a.name} failed: ${(e as Error).message}`] });
+            }
+          })(),
+        );
+      }
+    };
+
+    const parser = new Parser({ strict: false });
+    parser.on('warn', (code: string, message: string | Error) => {
+      const m = typeof message === 'string' ? message : message.message;
+      if (code === 'TAR_ENTRY_INFO' || code === 'TAR_ENTRY_UNSUPPORTED') return;
+      tarError ??= `corrupt tar stream: ${m}`;
+    });
+    parser.on('error', (e: Error) => corrupt(`corrupt tar stream: ${e.message}`, e));
+    parser.on('entry', (entry: ReadEntry) => {
+      if (settled) return entry.resume();
+      const norm = normalizeMemberPath(entry.path);
+      if (!norm.ok) {
+        entry.resume();
+        return corrupt(
+          norm.reason === 'absolute'
+            ? `absolute path "${entry.path}" in layer`
+            : `path "${entry.path}" has ".." and would escape the image root`,
+        );
+      }
+      const path = norm.path;
+      const base = basename(path);
+      if (base.startsWith('.wh.')) {
+        entry.resume();
+        if (base === '.wh..wh..opq') meta.opaqueDirs.push(dirname(path));
+        else if (!base.startsWith('.wh..wh.')) meta.whiteouts.push(`${dirname(path) ? `${dirname(path)}/` : ''}${base.slice(4)}`);
+        return;
+      }
+      const info: FileInfo = {
+        path,
+        size: entry.size ?? 0,
+        mode: (entry.mode ?? 0) & 0o7777,
+        uid: entry.uid ?? 0,
+        gid: entry.gid ?? 0,
+      };
+      const type = entry.type;
+      if (type === 'File' || type === 'OldFile' || type === 'ContiguousFile') {
+        meta.files++;
+        const wanting: number[] = [];
+        for (const [i, a] of opts.analyzers.entries()) {
+          if (!a.wants(info)) continue;
+          const max = a.maxFileSize ?? DEFAULT_MAX_FILE;
+          if (info.size > max) record(i, path, { problems: [`${info.size} bytes, over the ${max}-byte limit of ${a.name}: not read`] });
+          else wanting.push(i);
+        }
+        const cap: Captured = { info };
+        seen.set(path, cap);
+        if (wanting.length === 0) return entry.resume();
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => {
+          cap.content = Buffer.concat(chunks);
+          runAnalyzers(wanting, info, cap.content);
+        });
+        return;
+      }
+      entry.resume();
+      if (type === 'Link') {
+        const t = normalizeMemberPath(entry.linkpath ?? '');
+        if (!t.ok) return corrupt(`hard link "${entry.path}" points outside the image root ("${entry.linkpath}")`);
+        const target = seen.get(t.path);
+        if (!target) return corrupt(`hard link "${path}" points to missing file "${t.path}"`);
+        seen.set(path, target);
+        meta.files++;
+        const linked: FileInfo = { ...target.info, path };
+        const wanting = opts.analyzers.flatMap((a, i) => (a.wants(linked) ? [i] : []));
+        if (wanting.length === 0) return;
+        if (target.content) runAnalyzers(wanting, linked, target.content);
+        else for (const i of wanting) record(i, path, { problems: [`hard link to ${t.path}, whose content was not kept`] });
+      } else if (type === 'SymbolicLink') {
+        meta.symlinks[path] = entry.linkpath ?? '';
+      }
+    });
+
+    const finish = async () => {
+      if (settled) return;
+      try {
+        await Promise.all(pending);
+      } catch (e) {
+        return fail(e as Error);
+      }
+      if (settled) return;
+      if (stored === 0) return corrupt('layer blob is empty');
+      if (tarError) return corrupt(tarError);
+      if (layer.digest) {
+        const got = `sha256:${storedHash.digest('hex')}`;
+        if (got !== layer.digest) return corrupt(`blob digest mismatch: expected ${layer.digest}, got ${got}`);
+      }
+      const diff = `sha256:${diffHash.digest('hex')}`;
+      if (diff !== layer.diffID) return corrupt(`diffID mismatch: config says ${layer.diffID}, content hashes to ${diff}`);
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve({ meta, analyses });
+    };
+
+    parser.on('end', () => {
+      void finish();
+    });
+
+    const onTar = (chunk: Buffer) => {
+      if (settled) return;
+      diffHash.update(chunk);
+      meta.size += chunk.length;
+      if (meta.size > limits.maxLayerBytes) {
+        return corrupt(`decompression bomb: layer expands past the ${limits.maxLayerBytes}-byte limit`);
+      }
+      if (decompressor && meta.size > limits.expansionFloor && meta.size > stored * limits.maxExpansion) {
+        return corrupt(
+          `decompression bomb: ${stored} stored bytes expanded to over ${meta.size} (more than ${limits.maxExpansion}×); raise --max-expansion if this layer is genuine`,
+        );
+      }
+      parser.write(chunk);
+    };
+
+    const start = (first: Buffer) => {
+      const c = sniffCompression(first);
+      if (c === 'none') return;
+      const d = createDecompressor(c);
+      decompressor = d;
+      d.on('data', onTar);
+      d.on('error', (e: Error) =>
+        corrupt(`${c} stream is corrupt or truncated (${e.message})`, e),
+      );
+      d.on('end', () => parser.end());
+      d.on('drain', () => stream.resume());
+    };
+
+    const feed = (chunk: Buffer) => {
+      if (decompressor) {
+        if (!decompressor.write(chunk)) stream.pause();
+      } else onTar(chunk);
+    };
+
+    let started = false;
+    const headChunks: Buffer[] = [];
+    let headLen = 0;
+    const begin = () => {
+      const first = Buffer.concat(headChunks);
+      started = true;
+      start(first);
+      if (first.length > 0) feed(first);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      stored += chunk.length;
+      storedHash.update(chunk);
+      opts.onProgress?.(stored);
+      if (started) return feed(chunk);
+      headChunks.push(chunk);
+      headLen += chunk.length;
+      if (headLen >= 4) begin();
+    });
+    stream.on('error', (e: Error) => corrupt(`cannot read layer: ${e.message}`, e));
+    stream.on('end', () => {
+      if (settled) return;
+      if (!started) begin();
+      if (decompressor) decompressor.end();
+      else parser.end();
+    });
+  });
+}
