@@ -70,6 +70,15 @@ describe('walkLayer', () => {
     expect(Object.keys(r.analyses[0]!.files)).toHaveLength(3);
   });
 
+  it('accepts a last member whose data is complete but whose block padding is missing', async () => {
+    const full = buildTar([{ name: 'etc/a', content: 'x'.repeat(354) }], { endBlocks: false });
+    const tar = full.subarray(0, 512 + 354);
+    const r = await walk(tar, gzipSync(tar));
+    expect(r.analyses[0]!.files['etc/a']).toEqual({ problems: [`354:${'x'.repeat(354)}`] });
+    const cut = full.subarray(0, 512 + 300);
+    await expect(walk(cut, gzipSync(cut))).rejects.toThrow(/truncated tar stream: etc\/a has 300 of its 354 bytes/);
+  });
+
   it.each([
     ['blob digest', { digest: `sha256:${'0'.repeat(64)}` }, /blob digest mismatch/],
     ['diffID', { diffID: `sha256:${'1'.repeat(64)}` }, /diffID mismatch/],
@@ -100,7 +109,7 @@ describe('walkLayer', () => {
   it('rejects a truncated tar inside a valid gzip', async () => {
     const full = buildTar([{ name: 'etc/big', content: 'x'.repeat(5000) }]);
     const tar = full.subarray(0, 2048);
-    await expect(walk(tar, gzipSync(tar))).rejects.toThrow(/corrupt tar stream/);
+    await expect(walk(tar, gzipSync(tar))).rejects.toThrow(/truncated tar stream: etc\/big has 1536 of its 5000 bytes/);
   });
 
   it('stops a decompression bomb early with a clear message', async () => {

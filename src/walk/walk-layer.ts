@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Duplex, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import type { AnalyzeContext, Analyzer, FileFindings, FileInfo, LayerAnalysis } from '../core/analyzer.js';
 import { AbortError, BadInputError } from '../core/errors.js';
 import type { LayerDescriptor } from '../core/image.js';
-import { createDecompressor, sniffCompression } from './decompress.js';
+import { createDecompressor, type Decompressor, sniffCompression } from './decompress.js';
 import { basename, dirname, normalizeMemberPath } from './paths.js';
 
 /** Limits that keep one hostile layer from exhausting the machine. */
@@ -76,11 +76,14 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
 
   return new Promise<LayerWalkResult>((resolve, reject) => {
     let settled = false;
-    let decompressor: Duplex | undefined;
+    let decompressor: Decompressor | undefined;
     const storedHash = createHash('sha256');
     const diffHash = createHash('sha256');
     let stored = 0;
     let tarError: string | undefined;
+    let truncated = false;
+    // the member being read, to tell a stream cut inside data from one that only lacks padding/end blocks
+    let last: { path: string; size: number; got: number } | undefined;
 
     const fail = (err: Error) => {
       if (settled) return;
@@ -117,7 +120,8 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
     parser.on('warn', (code: string, message: string | Error) => {
       const m = typeof message === 'string' ? message : message.message;
       if (code === 'TAR_ENTRY_INFO' || code === 'TAR_ENTRY_UNSUPPORTED') return;
-      tarError ??= `corrupt tar stream: ${m}`;
+      if (m.startsWith('Truncated input')) truncated = true;
+      else tarError ??= `corrupt tar stream: ${m}`;
     });
     parser.on('error', (e: Error) => corrupt(`corrupt tar stream: ${e.message}`, e));
     parser.on('entry', (entry: ReadEntry) => {
@@ -132,6 +136,11 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
         );
       }
       const path = norm.path;
+      const current = { path, size: entry.size ?? 0, got: 0 };
+      last = current;
+      entry.on('data', (c: Buffer) => {
+        current.got += c.length;
+      });
       const base = basename(path);
       if (base.startsWith('.wh.')) {
         entry.resume();
@@ -195,6 +204,11 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
       if (settled) return;
       if (stored === 0) return corrupt('layer blob is empty');
       if (tarError) return corrupt(tarError);
+      // Some writers (umoci insert; real layers too) stop right after the last member's data, without
+      // padding or end blocks: fine when that member is whole, truncation when it is not.
+      if (truncated && last && last.got < last.size) {
+        return corrupt(`truncated tar stream: ${last.path} has ${last.got} of its ${last.size} bytes`);
+      }
       if (layer.digest) {
         const got = `sha256:${storedHash.digest('hex')}`;
         if (got !== layer.digest) return corrupt(`blob digest mismatch: expected ${layer.digest}, got ${got}`);
@@ -225,22 +239,24 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
       parser.write(chunk);
     };
 
+    const endTar = () => parser.end();
+
     const start = (first: Buffer) => {
       const c = sniffCompression(first);
       if (c === 'none') return;
       const d = createDecompressor(c);
       decompressor = d;
-      d.on('data', onTar);
-      d.on('error', (e: Error) =>
-        corrupt(`${c} stream is corrupt or truncated (${e.message})`, e),
-      );
-      d.on('end', () => parser.end());
-      d.on('drain', () => stream.resume());
+      d.output.on('data', onTar);
+      d.output.on('end', () => {
+        d.finished.then(endTar, (e: Error) => corrupt(`${c} stream is corrupt or truncated (${e.message})`, e));
+      });
+      d.finished.catch((e: Error) => corrupt(`${c} stream is corrupt or truncated (${e.message})`, e));
+      d.input.on('drain', () => stream.resume());
     };
 
     const feed = (chunk: Buffer) => {
       if (decompressor) {
-        if (!decompressor.write(chunk)) stream.pause();
+        if (!decompressor.input.write(chunk)) stream.pause();
       } else onTar(chunk);
     };
 
@@ -267,8 +283,8 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
     stream.on('end', () => {
       if (settled) return;
       if (!started) begin();
-      if (decompressor) decompressor.end();
-      else parser.end();
+      if (decompressor) decompressor.input.end();
+      else endTar();
     });
   });
 }

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { BadInputError } from '../core/errors.js';
+import { SCAN_USAGE, scanCommand } from './scan-command.js';
+
+const USAGE = `hullscan — container image security scanner
+
+commands:
+  scan REF      inventory an image (OS, packages, build history); see hullscan scan --help
+  version       print the version
+
+${SCAN_USAGE}
+
+exit codes: 0 success, 1 findings matched --exit-code (later), 2 bad input or usage, 3 internal error`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function oneLine(s: string): string {
+  return s.split('\n')[0]!;
+}
+
+/** Runs the CLI; returns the process exit code and never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'scan':
+        return await scanCommand(rest);
+      case 'version':
+      case '--version':
+        process.stdout.write(`hullscan ${version()}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new BadInputError('usage', `unknown command "${cmd}" (try hullscan help)`);
+    }
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (e instanceof BadInputError) {
+      process.stderr.write(`hullscan: ${e.message.startsWith('usage: ') ? e.message.slice(7) : oneLine(e.message)}\n`);
+      return 2;
+    }
+    if (err.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`hullscan: ${oneLine(err.message)}\n`);
+      return 2;
+    }
+    if (err.name === 'AbortError') {
+      process.stderr.write('hullscan: interrupted\n');
+      return 130;
+    }
+    process.stderr.write(`hullscan: internal error: ${err.stack ?? err.message}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Analyzer } from '../core/analyzer.js';
+import type { OsInfo } from '../core/os.js';
+import { osAnalyzer, resolveOs } from '../detectors/os/index.js';
+import { apkAnalyzer } from '../ecosystems/apk/index.js';
+import { dpkgAnalyzer } from '../ecosystems/dpkg/index.js';
+import { rpmAnalyzer } from '../ecosystems/rpm/rpm-analyzer.js';
+
+export const OS_ANALYZER = osAnalyzer.name;
+
+/** The analyzers a scan runs unless told otherwise: OS release and the OS package databases. */
+export function defaultAnalyzers(): Analyzer[] {
+  return [osAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
+}
+
+/** The image's OS from every candidate file surviving in the final filesystem. */
+export function pickOs(candidates: Map<string, OsInfo>): OsInfo | undefined {
+  return resolveOs(candidates);
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js';
+import type { Component } from '../core/component.js';
+import type { LayerMeta } from '../walk/walk-layer.js';
+import { coalesceComponents, finalFiles, finalSymlinks, type LayerData, resolveWantedLinks } from './coalesce.js';
+
+const pkg = (name: string, version: string): Component => ({ name, version, type: 'deb', arch: 'amd64' });
+
+function layer(n: number, files: Record<string, FileFindings>, extra: Partial<LayerMeta> = {}): LayerData {
+  const meta: LayerMeta = { diffID: `sha256:${String(n).repeat(64)}`, size: 1, files: 1, whiteouts: [], opaqueDirs: [], symlinks: {}, ...extra };
+  const a: LayerAnalysis = { analyzer: 'dpkg', version: 1, files };
+  return { meta, analyses: new Map([['dpkg', a]]) };
+}
+
+const dpkg: Analyzer = { name: 'dpkg', version: 1, wants: (i) => i.path.startsWith('var/lib/dpkg/'), analyze: () => undefined };
+
+describe('coalesce', () => {
+  const status = 'var/lib/dpkg/status';
+  it('keeps the top version of a database and dates each package to the layer that introduced it', () => {
+    const layers = [
+      layer(1, { [status]: { components: [pkg('a', '1'), pkg('b', '1')] } }),
+      layer(2, {}),
+      layer(3, { [status]: { components: [pkg('a', '1'), pkg('b', '2'), pkg('c', '1')] } }),
+    ];
+    const { components } = coalesceComponents(layers, [dpkg]);
+    expect(components.map((c) => [c.name, c.version, c.layer?.slice(7, 8), c.path])).toEqual([
+      ['a', '1', '1', status],
+      ['b', '2', '3', status],
+      ['c', '1', '3', status],
+    ]);
+  });
+
+  it('applies whiteouts and opaque directories of upper layers only', () => {
+    const d = 'var/lib/dpkg/status.d';
+    const layers = [
+      layer(1, { [`${d}/a`]: { components: [pkg('a', '1')] }, [`${d}/b`]: { components: [pkg('b', '1')] } }),
+      layer(2, { [`${d}/c`]: { components: [pkg('c', '1')] } }, { whiteouts: [`${d}/a`] }),
+      layer(3, { [`${d}/d`]: { components: [pkg('d', '1')] } }, { opaqueDirs: [d] }),
+    ];
+    expect([...finalFiles(layers.slice(0, 2), 'dpkg').keys()].sort()).toEqual([`${d}/b`, `${d}/c`]);
+    expect([...finalFiles(layers, 'dpkg').keys()]).toEqual([`${d}/d`]);
+    const removedDir = [layers[0]!, layer(2, {}, { whiteouts: ['var/lib/dpkg'] })];
+    expect(coalesceComponents(removedDir, [dpkg]).components).toEqual([]);
+  });
+
+  it('reports a symlink loop on a wanted path and ignores loops elsewhere', () => {
+    const looped = [layer(1, {}, { symlinks: { 'var/lib/dpkg/status': '../../../a', a: 'b', b: '/var/lib/dpkg/status' } })];
+    expect(() => resolveWantedLinks(finalSymlinks(looped), [dpkg])).toThrow(
+      'symlink loop: var/lib/dpkg/status -> a -> b -> var/lib/dpkg/status',
+    );
+    const elsewhere = [layer(1, {}, { symlinks: { x: 'y', y: 'x', 'var/lib/dpkg/status': '/../../../../real' } })];
+    expect(resolveWantedLinks(finalSymlinks(elsewhere), [dpkg])).toEqual(new Map([['var/lib/dpkg/status', 'real']]));
+  });
+});

@@ -1,0 +1,152 @@
+import { availableParallelism } from 'node:os';
+import type { Analyzer, LayerAnalysis } from '../core/analyzer.js';
+import type { Component, Problem } from '../core/component.js';
+import type { ImageManifest, ImageSource } from '../core/image.js';
+import type { OsInfo } from '../core/os.js';
+import { purlFor } from '../core/purl.js';
+import { openSource } from '../sources/open-source.js';
+import type { Platform } from '../sources/platform.js';
+import { DEFAULT_LIMITS, type WalkLimits, walkLayer } from '../walk/walk-layer.js';
+import { defaultAnalyzers, OS_ANALYZER, pickOs } from './analyzers.js';
+import {
+  coalesceComponents,
+  finalSymlinks,
+  type LayerData,
+  osCandidates,
+  resolveWantedLinks,
+} from './coalesce.js';
+import { LayerCache } from './layer-cache.js';
+
+export interface ScanProgress {
+  /** stored bytes read so far and in all, over the layers that had to be read */
+  bytesRead: number;
+  bytesTotal: number;
+  layersDone: number;
+  layersTotal: number;
+}
+
+export interface ScanOptions {
+  /** data directory holding the layer cache */
+  dataDir: string;
+  platform?: Platform;
+  analyzers?: Analyzer[];
+  limits?: WalkLimits;
+  /** layers walked at once; default: the machine's parallelism, at most 4 */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface ScannedLayer {
+  diffID: string;
+  digest?: string;
+  size: number;
+  /** true when nothing of this layer had to be read */
+  cached: boolean;
+}
+
+/** What one scan learned about an image: the index DESIGN §1 calls coalesced. */
+export interface ScanResult {
+  manifest: ImageManifest;
+  layers: ScannedLayer[];
+  os?: OsInfo;
+  components: Component[];
+  problems: Problem[];
+  scannedAt: Date;
+}
+
+async function loadCached(cache: LayerCache, diffID: string, analyzers: Analyzer[]) {
+  const meta = await cache.getMeta(diffID);
+  const analyses = new Map<string, LayerAnalysis>();
+  const missing: Analyzer[] = [];
+  for (const a of analyzers) {
+    const hit = await cache.getAnalysis(diffID, a.name, a.version);
+    if (hit) analyses.set(a.name, hit);
+    else missing.push(a);
+  }
+  return { meta, analyses, missing };
+}
+
+async function runPool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length && errors.length === 0) {
+      const i = next++;
+      try {
+        await fn(items[i]!, i);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length) throw errors[0];
+}
+
+/** Scans an already opened source; see scanImage. */
+export async function scanSource(source: ImageSource, opts: ScanOptions): Promise<ScanResult> {
+  const analyzers = opts.analyzers ?? defaultAnalyzers();
+  const cache = new LayerCache(opts.dataDir);
+  const manifest = await source.describe(opts.signal);
+  const total = manifest.layers.length;
+  const data: LayerData[] = new Array(total);
+  const plans = await Promise.all(manifest.layers.map((l) => loadCached(cache, l.diffID, analyzers)));
+  const toRead = manifest.layers.flatMap((l, i) => (plans[i]!.meta && plans[i]!.missing.length === 0 ? [] : [i]));
+  const bytesTotal = toRead.reduce((s, i) => s + (manifest.layers[i]!.size ?? 0), 0);
+  const readSoFar = new Array<number>(total).fill(0);
+  let layersDone = total - toRead.length;
+  const report = () =>
+    opts.onProgress?.({ bytesRead: readSoFar.reduce((a, b) => a + b, 0), bytesTotal, layersDone, layersTotal: total });
+  for (const [i, p] of plans.entries()) if (p.meta && p.missing.length === 0) data[i] = { meta: p.meta, analyses: p.analyses };
+  report();
+  const concurrency = opts.concurrency ?? Math.min(4, availableParallelism());
+  await runPool(toRead, concurrency, async (i) => {
+    const layer = manifest.layers[i]!;
+    const plan = plans[i]!;
+    const stream = await source.openLayer(layer, opts.signal);
+    const walked = await walkLayer(stream, layer, {
+      position: i + 1,
+      total,
+      analyzers: plan.missing,
+      limits: opts.limits ?? DEFAULT_LIMITS,
+      signal: opts.signal,
+      onProgress: (b) => {
+        readSoFar[i] = b;
+        report();
+      },
+    });
+    await cache.putMeta(walked.meta);
+    for (const a of walked.analyses) {
+      await cache.putAnalysis(layer.diffID, a);
+      plan.analyses.set(a.analyzer, a);
+    }
+    data[i] = { meta: walked.meta, analyses: plan.analyses };
+    layersDone++;
+    report();
+  });
+  resolveWantedLinks(finalSymlinks(data), analyzers);
+  const os = pickOs(osCandidates(data, OS_ANALYZER));
+  const { components, problems } = coalesceComponents(
+    data,
+    analyzers.filter((a) => a.name !== OS_ANALYZER),
+  );
+  for (const c of components) c.purl = purlFor(c, os);
+  const layers = manifest.layers.map((l, i) => ({
+    diffID: l.diffID,
+    digest: l.digest,
+    size: data[i]!.meta.size,
+    cached: !toRead.includes(i),
+  }));
+  return { manifest, layers, os, components, problems, scannedAt: new Date() };
+}
+
+/** Opens `reference`, walks each layer not already in the cache once, and coalesces the image index. */
+export async function scanImage(reference: string, opts: ScanOptions): Promise<ScanResult> {
+  const source = await openSource(reference, { platform: opts.platform });
+  try {
+    return await scanSource(source, opts);
+  } finally {
+    await source.close();
+  }
+}
