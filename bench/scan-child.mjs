@@ -5,5 +5,10 @@ const r = await scanImage(ref, { dataDir });
 // performance.now() counts from process start, so Node's own start-up is included
 const seconds = performance.now() / 1000;
 process.stdout.write(
-  JSON.stringify({ seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, components: r.components.length, imageID: r.manifest.imageID }),
+  JSON.stringify({
+    seconds,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    components: r.components.length,
+    imageID: r.manifest.imageID,
+  }),
 );

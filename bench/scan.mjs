@@ -19,7 +19,10 @@ const { values } = parseArgs({
   options: {
     dirs: { type: 'string', default: 'etc+usr/sbin,usr/bin,usr/share' },
     runs: { type: 'string', default: '3' },
-    cache: { type: 'string', default: join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hullscan-bench') },
+    cache: {
+      type: 'string',
+      default: join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hullscan-bench'),
+    },
   },
 });
 const layersSpec = values.dirs.split(',').map((l) => l.split('+'));
@@ -32,7 +35,9 @@ async function buildLayer(dirs) {
   const diff = createHash('sha256');
   const blob = createHash('sha256');
   let size = 0;
-  const tar = spawn('tar', ['-C', '/', '--ignore-failed-read', '--warning=none', '-cf', '-', ...dirs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tar = spawn('tar', ['-C', '/', '--ignore-failed-read', '--warning=none', '-cf', '-', ...dirs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const gzip = createGzip({ level: 6 });
   tar.stdout.on('data', (c) => {
     diff.update(c);
@@ -62,7 +67,9 @@ async function ensureImage() {
   for (const dirs of layersSpec) {
     const t = Date.now();
     layers.push(await buildLayer(dirs));
-    console.error(`built layer ${dirs.join('+')}: ${(layers.at(-1).size / 1e6).toFixed(0)} MB in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.error(
+      `built layer ${dirs.join('+')}: ${(layers.at(-1).size / 1e6).toFixed(0)} MB in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   const config = await writeBlob({
     architecture: 'amd64',
@@ -75,12 +82,25 @@ async function ensureImage() {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.stored })),
+    layers: layers.map((l) => ({
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      digest: l.digest,
+      size: l.stored,
+    })),
   });
   await writeFile(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   await writeFile(
     join(layout, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          ...manifest,
+          annotations: { 'org.opencontainers.image.ref.name': 'bench' },
+        },
+      ],
+    }),
   );
   await writeFile(done, JSON.stringify(layers));
   return layers;
@@ -108,7 +128,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const layers = await ensureImage();
 const total = layers.reduce((s, l) => s + l.size, 0);
 const stored = layers.reduce((s, l) => s + l.stored, 0);
-console.log(`image: ${layers.length} layers, ${(total / 1e9).toFixed(2)} GB uncompressed, ${(stored / 1e9).toFixed(2)} GB gzip; largest layer ${((Math.max(...layers.map((l) => l.size)) / total) * 100).toFixed(0)} %`);
+console.log(
+  `image: ${layers.length} layers, ${(total / 1e9).toFixed(2)} GB uncompressed, ${(stored / 1e9).toFixed(2)} GB gzip; largest layer ${((Math.max(...layers.map((l) => l.size)) / total) * 100).toFixed(0)} %`,
+);
 const ref = [];
 const ref64 = [];
 const cold = [];
@@ -126,7 +148,8 @@ for (let i = 0; i < runs; i++) {
     warm.push(w.seconds);
     rss = Math.max(rss, c.maxRssMB, w.maxRssMB);
     components = c.components;
-    if (w.components !== c.components || w.imageID !== c.imageID) throw new Error('warm scan disagrees with cold scan');
+    if (w.components !== c.components || w.imageID !== c.imageID)
+      throw new Error('warm scan disagrees with cold scan');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -135,6 +158,10 @@ const f = (x) => x.toFixed(2);
 console.log(`runs: ${runs} (medians below); components found: ${components}`);
 console.log(`reference  node gunzip (default 16 KiB chunks)   ${f(median(ref))} s`);
 console.log(`reference  node gunzip (64 KiB chunks)           ${f(median(ref64))} s`);
-console.log(`hullscan   cold scan (empty cache, fresh process) ${f(median(cold))} s   ratio ${f(median(cold) / median(ref))} vs default gunzip, ${f(median(cold) / median(ref64))} vs 64 KiB gunzip  (goal <= 1.0, never > 1.3)`);
-console.log(`hullscan   warm rescan (cache filled, fresh process)${f(median(warm))} s   (goal <= 0.5 s, never > 1 s)`);
+console.log(
+  `hullscan   cold scan (empty cache, fresh process) ${f(median(cold))} s   ratio ${f(median(cold) / median(ref))} vs default gunzip, ${f(median(cold) / median(ref64))} vs 64 KiB gunzip  (goal <= 1.0, never > 1.3)`,
+);
+console.log(
+  `hullscan   warm rescan (cache filled, fresh process)${f(median(warm))} s   (goal <= 0.5 s, never > 1 s)`,
+);
 console.log(`hullscan   peak RSS                              ${rss.toFixed(0)} MB   (goal <= 300 MB)`);

@@ -13,7 +13,9 @@ ${SCAN_USAGE}
 exit codes: 0 success, 1 findings matched --exit-code (later), 2 bad input or usage, 3 internal error`;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -44,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error & { code?: string };
     if (e instanceof BadInputError) {
-      process.stderr.write(`hullscan: ${e.message.startsWith('usage: ') ? e.message.slice(7) : oneLine(e.message)}\n`);
+      process.stderr.write(
+        `hullscan: ${e.message.startsWith('usage: ') ? e.message.slice(7) : oneLine(e.message)}\n`,
+      );
       return 2;
     }
     if (err.code?.startsWith('ERR_PARSE_ARGS')) {

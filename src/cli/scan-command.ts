@@ -40,9 +40,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${SCAN_USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new BadInputError('usage', `scan takes exactly one image reference\n${SCAN_USAGE}`);
+  if (positionals.length !== 1)
+    throw new BadInputError('usage', `scan takes exactly one image reference\n${SCAN_USAGE}`);
   const format = values.format;
-  if (format !== 'table' && format !== 'json') throw new BadInputError('--format', `"${format}" is not table or json`);
+  if (format !== 'table' && format !== 'json')
+    throw new BadInputError('--format', `"${format}" is not table or json`);
   const timeZone = values.timezone ?? process.env.HULLSCAN_TIMEZONE ?? 'UTC';
   try {
     checkTimeZone(timeZone);
@@ -106,12 +108,22 @@ export async function scanCommand(argv: string[]): Promise<number> {
     `Size       ${humanBytes(detail.Size)} in ${result.layers.length} layers (${result.layers.filter((l) => l.cached).length} from cache)`,
     `Packages   ${components.length}${countsByType(components)}`,
   ];
-  if (result.problems.length) lines.push(`Problems   ${result.problems.length} (files that could not be read fully; see --format json)`);
+  if (result.problems.length)
+    lines.push(
+      `Problems   ${result.problems.length} (files that could not be read fully; see --format json)`,
+    );
   lines.push('');
   if (components.length) {
     const rows = [['NAME', 'VERSION', 'TYPE', 'ARCH', 'SOURCE', 'LAYER']];
     for (const c of [...components].sort((a, b) => a.name.localeCompare(b.name))) {
-      rows.push([c.name, c.version, c.type, c.arch, c.sourceName === c.name ? '' : c.sourceName, String(layerIndex.get(c.layer) ?? '')]);
+      rows.push([
+        c.name,
+        c.version,
+        c.type,
+        c.arch,
+        c.sourceName === c.name ? '' : c.sourceName,
+        String(layerIndex.get(c.layer) ?? ''),
+      ]);
     }
     lines.push(table(rows));
   }

@@ -45,7 +45,10 @@ export interface Analyzer {
   /** cheap and pure: called for every regular file in every layer */
   wants(info: FileInfo): boolean;
   /** must not throw for bad content: return `problems` instead */
-  analyze(file: AnalyzerFile, ctx: AnalyzeContext): Promise<FileFindings | undefined> | FileFindings | undefined;
+  analyze(
+    file: AnalyzerFile,
+    ctx: AnalyzeContext,
+  ): Promise<FileFindings | undefined> | FileFindings | undefined;
 }
 
 /** Findings of one analyzer over one layer, keyed by file path; what the layer cache stores. */

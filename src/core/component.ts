@@ -7,7 +7,7 @@ export interface Component {
   /** component kind: `deb`, `apk`, `rpm` (language ecosystems later) */
   type: string;
   arch?: string;
-  /** source package name and version; equal to name/version when the database records none */
+  /** source package name and version, when the database records one (dpkg falls back to the binary's, as dpkg-query does) */
   sourceName?: string;
   sourceVersion?: string;
   /** rpm only: the parts of `version` */

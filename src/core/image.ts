@@ -19,7 +19,13 @@ export interface ImageConfigJson {
     StopSignal?: string;
   };
   rootfs?: { type?: string; diff_ids?: string[] };
-  history?: { created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean }[];
+  history?: {
+    created?: string;
+    created_by?: string;
+    author?: string;
+    comment?: string;
+    empty_layer?: boolean;
+  }[];
 }
 
 /** One layer as the image describes it. */

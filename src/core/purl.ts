@@ -16,7 +16,10 @@ export function purlFor(c: Component, os: OsInfo | undefined): string {
     case 'deb':
       namespace = os?.id ?? 'debian';
       if (c.sourceName && c.sourceName !== c.name) {
-        qualifiers.upstream = c.sourceVersion && c.sourceVersion !== c.version ? `${c.sourceName}@${c.sourceVersion}` : c.sourceName;
+        qualifiers.upstream =
+          c.sourceVersion && c.sourceVersion !== c.version
+            ? `${c.sourceName}@${c.sourceVersion}`
+            : c.sourceName;
       }
       if (os?.version) qualifiers.distro = `${os.id}-${os.version}`;
       break;
@@ -31,5 +34,12 @@ export function purlFor(c: Component, os: OsInfo | undefined): string {
       if (os?.version) qualifiers.distro = `${os.id}-${os.version}`;
       break;
   }
-  return new PackageURL(c.type, namespace, c.name, version, Object.keys(qualifiers).length ? qualifiers : undefined, undefined).toString();
+  return new PackageURL(
+    c.type,
+    namespace,
+    c.name,
+    version,
+    Object.keys(qualifiers).length ? qualifiers : undefined,
+    undefined,
+  ).toString();
 }

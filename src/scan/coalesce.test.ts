@@ -2,17 +2,36 @@ import { describe, expect, it } from 'vitest';
 import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js';
 import type { Component } from '../core/component.js';
 import type { LayerMeta } from '../walk/walk-layer.js';
-import { coalesceComponents, finalFiles, finalSymlinks, type LayerData, resolveWantedLinks } from './coalesce.js';
+import {
+  coalesceComponents,
+  finalFiles,
+  finalSymlinks,
+  type LayerData,
+  resolveWantedLinks,
+} from './coalesce.js';
 
 const pkg = (name: string, version: string): Component => ({ name, version, type: 'deb', arch: 'amd64' });
 
 function layer(n: number, files: Record<string, FileFindings>, extra: Partial<LayerMeta> = {}): LayerData {
-  const meta: LayerMeta = { diffID: `sha256:${String(n).repeat(64)}`, size: 1, files: 1, whiteouts: [], opaqueDirs: [], symlinks: {}, ...extra };
+  const meta: LayerMeta = {
+    diffID: `sha256:${String(n).repeat(64)}`,
+    size: 1,
+    files: 1,
+    whiteouts: [],
+    opaqueDirs: [],
+    symlinks: {},
+    ...extra,
+  };
   const a: LayerAnalysis = { analyzer: 'dpkg', version: 1, files };
   return { meta, analyses: new Map([['dpkg', a]]) };
 }
 
-const dpkg: Analyzer = { name: 'dpkg', version: 1, wants: (i) => i.path.startsWith('var/lib/dpkg/'), analyze: () => undefined };
+const dpkg: Analyzer = {
+  name: 'dpkg',
+  version: 1,
+  wants: (i) => i.path.startsWith('var/lib/dpkg/'),
+  analyze: () => undefined,
+};
 
 describe('coalesce', () => {
   const status = 'var/lib/dpkg/status';
@@ -44,11 +63,17 @@ describe('coalesce', () => {
   });
 
   it('reports a symlink loop on a wanted path and ignores loops elsewhere', () => {
-    const looped = [layer(1, {}, { symlinks: { 'var/lib/dpkg/status': '../../../a', a: 'b', b: '/var/lib/dpkg/status' } })];
+    const looped = [
+      layer(1, {}, { symlinks: { 'var/lib/dpkg/status': '../../../a', a: 'b', b: '/var/lib/dpkg/status' } }),
+    ];
     expect(() => resolveWantedLinks(finalSymlinks(looped), [dpkg])).toThrow(
       'symlink loop: var/lib/dpkg/status -> a -> b -> var/lib/dpkg/status',
     );
-    const elsewhere = [layer(1, {}, { symlinks: { x: 'y', y: 'x', 'var/lib/dpkg/status': '/../../../../real' } })];
-    expect(resolveWantedLinks(finalSymlinks(elsewhere), [dpkg])).toEqual(new Map([['var/lib/dpkg/status', 'real']]));
+    const elsewhere = [
+      layer(1, {}, { symlinks: { x: 'y', y: 'x', 'var/lib/dpkg/status': '/../../../../real' } }),
+    ];
+    expect(resolveWantedLinks(finalSymlinks(elsewhere), [dpkg])).toEqual(
+      new Map([['var/lib/dpkg/status', 'real']]),
+    );
   });
 });

@@ -21,7 +21,10 @@ export interface FinalFile {
 function applyDeletions<T>(view: Map<string, T>, meta: LayerMeta): void {
   if (meta.opaqueDirs.length === 0 && meta.whiteouts.length === 0) return;
   for (const key of [...view.keys()]) {
-    if (meta.opaqueDirs.some((d) => key !== d && isUnder(key, d)) || meta.whiteouts.some((w) => isUnder(key, w))) {
+    if (
+      meta.opaqueDirs.some((d) => key !== d && isUnder(key, d)) ||
+      meta.whiteouts.some((w) => isUnder(key, w))
+    ) {
       view.delete(key);
     }
   }
@@ -85,7 +88,10 @@ function componentKey(c: Component): string {
  * introduced it (the lowest layer from which the same package stayed in the same database) and
  * its database path; duplicates across databases kept once.
  */
-export function coalesceComponents(layers: LayerData[], analyzers: Analyzer[]): { components: Component[]; problems: Problem[] } {
+export function coalesceComponents(
+  layers: LayerData[],
+  analyzers: Analyzer[],
+): { components: Component[]; problems: Problem[] } {
   const components: Component[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
@@ -93,7 +99,8 @@ export function coalesceComponents(layers: LayerData[], analyzers: Analyzer[]): 
     const view = finalFiles(layers, a.name);
     for (const path of [...view.keys()].sort()) {
       const f = view.get(path)!;
-      for (const message of f.findings.problems ?? []) problems.push({ path, message, layer: layers[f.layer]!.meta.diffID });
+      for (const message of f.findings.problems ?? [])
+        problems.push({ path, message, layer: layers[f.layer]!.meta.diffID });
       for (const c of f.findings.components ?? []) {
         const key = componentKey(c);
         if (seen.has(key)) continue;

@@ -67,14 +67,14 @@ async function loadCached(cache: LayerCache, diffID: string, analyzers: Analyzer
   return { meta, analyses, missing };
 }
 
-async function runPool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const errors: unknown[] = [];
   const worker = async () => {
     while (next < items.length && errors.length === 0) {
       const i = next++;
       try {
-        await fn(items[i]!, i);
+        await fn(items[i]!);
       } catch (e) {
         errors.push(e);
       }
@@ -92,13 +92,19 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
   const total = manifest.layers.length;
   const data: LayerData[] = new Array(total);
   const plans = await Promise.all(manifest.layers.map((l) => loadCached(cache, l.diffID, analyzers)));
-  const toRead = manifest.layers.flatMap((l, i) => (plans[i]!.meta && plans[i]!.missing.length === 0 ? [] : [i]));
+  const toRead = plans.flatMap((p, i) => (p.meta && p.missing.length === 0 ? [] : [i]));
   const bytesTotal = toRead.reduce((s, i) => s + (manifest.layers[i]!.size ?? 0), 0);
   const readSoFar = new Array<number>(total).fill(0);
   let layersDone = total - toRead.length;
   const report = () =>
-    opts.onProgress?.({ bytesRead: readSoFar.reduce((a, b) => a + b, 0), bytesTotal, layersDone, layersTotal: total });
-  for (const [i, p] of plans.entries()) if (p.meta && p.missing.length === 0) data[i] = { meta: p.meta, analyses: p.analyses };
+    opts.onProgress?.({
+      bytesRead: readSoFar.reduce((a, b) => a + b, 0),
+      bytesTotal,
+      layersDone,
+      layersTotal: total,
+    });
+  for (const [i, p] of plans.entries())
+    if (p.meta && p.missing.length === 0) data[i] = { meta: p.meta, analyses: p.analyses };
   report();
   const concurrency = opts.concurrency ?? Math.min(4, availableParallelism());
   await runPool(toRead, concurrency, async (i) => {

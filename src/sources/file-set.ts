@@ -23,7 +23,8 @@ export class DirFileSet implements FileSet {
   private path(name: string): string {
     const root = resolve(this.label);
     const p = resolve(join(root, name));
-    if (p !== root && !p.startsWith(root + sep)) throw new BadInputError(this.label, `path ${name} escapes the layout`);
+    if (p !== root && !p.startsWith(root + sep))
+      throw new BadInputError(this.label, `path ${name} escapes the layout`);
     return p;
   }
 
@@ -43,7 +44,8 @@ export class DirFileSet implements FileSet {
   async read(name: string, maxBytes = 64 << 20): Promise<Buffer> {
     const size = await this.size(name);
     if (size === undefined) throw new BadInputError(this.label, `missing ${name}`);
-    if (size > maxBytes) throw new BadInputError(this.label, `${name} is ${size} bytes, over the ${maxBytes} limit`);
+    if (size > maxBytes)
+      throw new BadInputError(this.label, `${name} is ${size} bytes, over the ${maxBytes} limit`);
     const fh = await open(this.path(name), 'r');
     try {
       const buf = Buffer.alloc(size);

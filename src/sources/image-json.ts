@@ -21,9 +21,11 @@ export function parseJson<T>(label: string, name: string, buf: Buffer): T {
 
 /** Checks that `buf` hashes to `digest`; only sha256 is accepted. */
 export function verifyDigest(label: string, what: string, digest: string, buf: Buffer): void {
-  if (!DIGEST_RE.test(digest)) throw new BadInputError(label, `${what} has unsupported or malformed digest "${digest}"`);
+  if (!DIGEST_RE.test(digest))
+    throw new BadInputError(label, `${what} has unsupported or malformed digest "${digest}"`);
   const got = sha256(buf);
-  if (got !== digest) throw new BadInputError(label, `${what} digest mismatch: expected ${digest}, got ${got}`);
+  if (got !== digest)
+    throw new BadInputError(label, `${what} digest mismatch: expected ${digest}, got ${got}`);
 }
 
 /** Reads and checks the config's diff_ids against the number of layers. */
@@ -32,10 +34,14 @@ export function diffIDs(label: string, config: ImageConfigJson, layerCount: numb
   if (!Array.isArray(ids)) throw new BadInputError(label, 'config has no rootfs.diff_ids');
   if (ids.length === 0 && layerCount === 0) throw new BadInputError(label, 'empty image: it has no layers');
   if (ids.length !== layerCount) {
-    throw new BadInputError(label, `config lists ${ids.length} diff_ids but the manifest has ${layerCount} layers`);
+    throw new BadInputError(
+      label,
+      `config lists ${ids.length} diff_ids but the manifest has ${layerCount} layers`,
+    );
   }
   for (const id of ids) {
-    if (typeof id !== 'string' || !DIGEST_RE.test(id)) throw new BadInputError(label, `config has malformed diff_id "${String(id)}"`);
+    if (typeof id !== 'string' || !DIGEST_RE.test(id))
+      throw new BadInputError(label, `config has malformed diff_id "${String(id)}"`);
   }
   return ids;
 }

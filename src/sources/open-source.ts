@@ -46,7 +46,10 @@ export async function parseReference(input: string): Promise<ParsedReference> {
     }
   }
   if (/^(docker|docker-daemon|containers-storage|dir):/.test(input)) {
-    throw new BadInputError(input, 'transport not supported yet (use docker-archive:, oci-archive:, oci: or a path)');
+    throw new BadInputError(
+      input,
+      'transport not supported yet (use docker-archive:, oci-archive:, oci: or a path)',
+    );
   }
   return { transport: 'auto', ...(await splitPathRef(input)) };
 }
@@ -64,21 +67,40 @@ export async function openSource(input: string, opts: OpenOptions = {}): Promise
   }
   let transport = parsed.transport;
   if (st.isDirectory()) {
-    if (transport !== 'auto' && transport !== 'oci') throw new BadInputError(parsed.path, `${transport} needs a file, this is a directory`);
+    if (transport !== 'auto' && transport !== 'oci')
+      throw new BadInputError(parsed.path, `${transport} needs a file, this is a directory`);
     const files = new DirFileSet(parsed.path);
     if (!(await files.exists('index.json')) && !(await files.exists('oci-layout'))) {
       throw new BadInputError(parsed.path, 'directory is not an OCI layout (no oci-layout or index.json)');
     }
-    return new OciLayoutSource(files, { reference: input, transport: 'oci', ref: parsed.ref, platform, platformGiven });
+    return new OciLayoutSource(files, {
+      reference: input,
+      transport: 'oci',
+      ref: parsed.ref,
+      platform,
+      platformGiven,
+    });
   }
-  if (transport === 'oci') throw new BadInputError(parsed.path, 'oci: needs a directory; use oci-archive: for a file');
+  if (transport === 'oci')
+    throw new BadInputError(parsed.path, 'oci: needs a directory; use oci-archive: for a file');
   const index = await TarIndex.open(parsed.path);
   const files = new TarFileSet(index);
   if (transport === 'auto') {
     if (index.has('manifest.json')) transport = 'docker-archive';
     else if (index.has('index.json')) transport = 'oci-archive';
-    else throw new BadInputError(parsed.path, 'archive is neither a docker-archive (manifest.json) nor an oci-archive (index.json)');
+    else
+      throw new BadInputError(
+        parsed.path,
+        'archive is neither a docker-archive (manifest.json) nor an oci-archive (index.json)',
+      );
   }
-  if (transport === 'docker-archive') return new DockerArchiveSource(files, { reference: input, ref: parsed.ref });
-  return new OciLayoutSource(files, { reference: input, transport: 'oci-archive', ref: parsed.ref, platform, platformGiven });
+  if (transport === 'docker-archive')
+    return new DockerArchiveSource(files, { reference: input, ref: parsed.ref });
+  return new OciLayoutSource(files, {
+    reference: input,
+    transport: 'oci-archive',
+    ref: parsed.ref,
+    platform,
+    platformGiven,
+  });
 }

@@ -7,7 +7,15 @@ export interface Platform {
   variant?: string;
 }
 
-const NODE_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const NODE_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 /** The platform of this machine, as an image index names it. */
 export function hostPlatform(): Platform {
@@ -36,7 +44,11 @@ function normVariant(arch: string, variant?: string): string | undefined {
 }
 
 /** Whether an index entry's platform satisfies the wanted one (a wanted variant must match; none means any). */
-export function platformMatches(want: Platform, have: Partial<Platform> | undefined, strictVariant: boolean): boolean {
+export function platformMatches(
+  want: Platform,
+  have: Partial<Platform> | undefined,
+  strictVariant: boolean,
+): boolean {
   if (!have || have.os !== want.os || have.architecture !== want.architecture) return false;
   if (!strictVariant) return true;
   return normVariant(want.architecture, want.variant) === normVariant(have.architecture ?? '', have.variant);

@@ -90,11 +90,15 @@ export class TarIndex {
           throw new BadInputError(path, `not a tar archive or corrupt tar header at offset ${pos}`);
         }
         const size = octal(header, 124, 12);
-        if (!Number.isFinite(size) || size < 0) throw new BadInputError(path, `bad member size at offset ${pos}`);
+        if (!Number.isFinite(size) || size < 0)
+          throw new BadInputError(path, `bad member size at offset ${pos}`);
         const type = String.fromCharCode(header[156] || 0x30);
         const dataStart = pos + BLOCK;
         if (dataStart + size > fileSize) {
-          throw new BadInputError(path, `truncated archive: member at offset ${pos} needs ${size} bytes, file ends first`);
+          throw new BadInputError(
+            path,
+            `truncated archive: member at offset ${pos} needs ${size} bytes, file ends first`,
+          );
         }
         count++;
         if (type === 'L' || type === 'x' || type === 'g') {
@@ -104,7 +108,9 @@ export class TarIndex {
           if (type === 'L') longName = cstring(data, 0, size);
           else if (type === 'x') paxName = paxPath(data, 'path') ?? paxName;
         } else {
-          const prefix = header.subarray(257, 263).toString('latin1').startsWith('ustar') ? cstring(header, 345, 155) : '';
+          const prefix = header.subarray(257, 263).toString('latin1').startsWith('ustar')
+            ? cstring(header, 345, 155)
+            : '';
           const base = cstring(header, 0, 100);
           let name = paxName ?? longName ?? (prefix ? `${prefix}/${base}` : base);
           name = name.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
@@ -139,7 +145,8 @@ export class TarIndex {
   async read(name: string, maxBytes = 64 << 20): Promise<Buffer> {
     const m = this.get(name);
     if (!m) throw new BadInputError(this.path, `missing ${name} in archive`);
-    if (m.size > maxBytes) throw new BadInputError(this.path, `${name} is ${m.size} bytes, over the ${maxBytes} limit`);
+    if (m.size > maxBytes)
+      throw new BadInputError(this.path, `${name} is ${m.size} bytes, over the ${maxBytes} limit`);
     const fh = await open(this.path, 'r');
     try {
       const buf = Buffer.alloc(m.size);
@@ -154,7 +161,11 @@ export class TarIndex {
     const m = this.get(name);
     if (!m) throw new BadInputError(this.path, `missing ${name} in archive`);
     if (m.size === 0) return createReadStream(this.path, { start: 1, end: 0 });
-    return createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 });
+    return createReadStream(this.path, {
+      start: m.offset,
+      end: m.offset + m.size - 1,
+      highWaterMark: 1 << 20,
+    });
   }
 }
 

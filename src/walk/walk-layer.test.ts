@@ -76,7 +76,9 @@ describe('walkLayer', () => {
     const r = await walk(tar, gzipSync(tar));
     expect(r.analyses[0]!.files['etc/a']).toEqual({ problems: [`354:${'x'.repeat(354)}`] });
     const cut = full.subarray(0, 512 + 300);
-    await expect(walk(cut, gzipSync(cut))).rejects.toThrow(/truncated tar stream: etc\/a has 300 of its 354 bytes/);
+    await expect(walk(cut, gzipSync(cut))).rejects.toThrow(
+      /truncated tar stream: etc\/a has 300 of its 354 bytes/,
+    );
   });
 
   it.each([
@@ -90,8 +92,16 @@ describe('walkLayer', () => {
   it.each<[string, TarSpec[], RegExp]>([
     ['..', [{ name: '../../etc/passwd', content: 'x' }], /"\.\.\/\.\.\/etc\/passwd" has "\.\."/],
     ['absolute', [{ name: '/etc/shadow', content: 'x' }], /absolute path "\/etc\/shadow"/],
-    ['hard link to missing', [{ name: 'a', type: 'hardlink', linkname: 'nowhere' }], /hard link "a" points to missing file "nowhere"/],
-    ['hard link outside', [{ name: 'a', type: 'hardlink', linkname: '../x' }], /hard link "a" points outside/],
+    [
+      'hard link to missing',
+      [{ name: 'a', type: 'hardlink', linkname: 'nowhere' }],
+      /hard link "a" points to missing file "nowhere"/,
+    ],
+    [
+      'hard link outside',
+      [{ name: 'a', type: 'hardlink', linkname: '../x' }],
+      /hard link "a" points outside/,
+    ],
   ])('rejects a layer with %s paths', async (_n, members, msg) => {
     const tar = buildTar(members);
     const err = await walk(tar).catch((e: unknown) => e);
@@ -103,13 +113,17 @@ describe('walkLayer', () => {
     const tar = buildTar(base);
     const gz = gzipSync(tar);
     const cut = gz.subarray(0, gz.length - 20);
-    await expect(walk(tar, cut, { digest: sha256(cut) })).rejects.toThrow(/gzip stream is corrupt or truncated/);
+    await expect(walk(tar, cut, { digest: sha256(cut) })).rejects.toThrow(
+      /gzip stream is corrupt or truncated/,
+    );
   });
 
   it('rejects a truncated tar inside a valid gzip', async () => {
     const full = buildTar([{ name: 'etc/big', content: 'x'.repeat(5000) }]);
     const tar = full.subarray(0, 2048);
-    await expect(walk(tar, gzipSync(tar))).rejects.toThrow(/truncated tar stream: etc\/big has 1536 of its 5000 bytes/);
+    await expect(walk(tar, gzipSync(tar))).rejects.toThrow(
+      /truncated tar stream: etc\/big has 1536 of its 5000 bytes/,
+    );
   });
 
   it('stops a decompression bomb early with a clear message', async () => {
@@ -118,15 +132,28 @@ describe('walkLayer', () => {
     const err = await walkLayer(
       chunked(gz, 65536),
       { diffID: sha256(zeros), digest: sha256(gz), location: 'x' },
-      { position: 1, total: 1, analyzers: [], limits: { maxExpansion: 100, expansionFloor: 1 << 20, maxLayerBytes: 2 ** 40 } },
+      {
+        position: 1,
+        total: 1,
+        analyzers: [],
+        limits: { maxExpansion: 100, expansionFloor: 1 << 20, maxLayerBytes: 2 ** 40 },
+      },
     ).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/decompression bomb: \d+ stored bytes expanded to over \d+ \(more than 100×\)/);
+    expect((err as Error).message).toMatch(
+      /decompression bomb: \d+ stored bytes expanded to over \d+ \(more than 100×\)/,
+    );
   });
 
   it('refuses to read a wanted file over the analyzer limit and says so', async () => {
     const small: Analyzer = { ...probe, maxFileSize: 10 };
     const tar = buildTar(base);
-    const r = await walkLayer(chunked(tar), { diffID: sha256(tar), location: 'x' }, { position: 1, total: 1, analyzers: [small] });
-    expect(r.analyses[0]!.files['etc/os-release']).toEqual({ problems: ['24 bytes, over the 10-byte limit of probe: not read'] });
+    const r = await walkLayer(
+      chunked(tar),
+      { diffID: sha256(tar), location: 'x' },
+      { position: 1, total: 1, analyzers: [small] },
+    );
+    expect(r.analyses[0]!.files['etc/os-release']).toEqual({
+      problems: ['24 bytes, over the 10-byte limit of probe: not read'],
+    });
   });
 });

@@ -65,11 +65,26 @@ interface Captured {
  * applies no extraction, records whiteouts, and hands each wanted regular file to the analyzers.
  * Rejects with BadInputError when the layer is corrupt, hostile or does not match its digests.
  */
-export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOptions): Promise<LayerWalkResult> {
+export function walkLayer(
+  stream: Readable,
+  layer: LayerDescriptor,
+  opts: WalkOptions,
+): Promise<LayerWalkResult> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const subject = `layer ${opts.position}/${opts.total} (${layer.diffID})`;
-  const analyses: LayerAnalysis[] = opts.analyzers.map((a) => ({ analyzer: a.name, version: a.version, files: {} }));
-  const meta: LayerMeta = { diffID: layer.diffID, size: 0, files: 0, whiteouts: [], opaqueDirs: [], symlinks: {} };
+  const analyses: LayerAnalysis[] = opts.analyzers.map((a) => ({
+    analyzer: a.name,
+    version: a.version,
+    files: {},
+  }));
+  const meta: LayerMeta = {
+    diffID: layer.diffID,
+    size: 0,
+    files: 0,
+    whiteouts: [],
+    opaqueDirs: [],
+    symlinks: {},
+  };
   const ctx: AnalyzeContext = { layer: layer.diffID, signal: opts.signal };
   const pending: Promise<void>[] = [];
   const seen = new Map<string, Captured>();
@@ -145,7 +160,8 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
       if (base.startsWith('.wh.')) {
         entry.resume();
         if (base === '.wh..wh..opq') meta.opaqueDirs.push(dirname(path));
-        else if (!base.startsWith('.wh..wh.')) meta.whiteouts.push(`${dirname(path) ? `${dirname(path)}/` : ''}${base.slice(4)}`);
+        else if (!base.startsWith('.wh..wh.'))
+          meta.whiteouts.push(`${dirname(path) ? `${dirname(path)}/` : ''}${base.slice(4)}`);
         return;
       }
       const info: FileInfo = {
@@ -162,7 +178,10 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
         for (const [i, a] of opts.analyzers.entries()) {
           if (!a.wants(info)) continue;
           const max = a.maxFileSize ?? DEFAULT_MAX_FILE;
-          if (info.size > max) record(i, path, { problems: [`${info.size} bytes, over the ${max}-byte limit of ${a.name}: not read`] });
+          if (info.size > max)
+            record(i, path, {
+              problems: [`${info.size} bytes, over the ${max}-byte limit of ${a.name}: not read`],
+            });
           else wanting.push(i);
         }
         const cap: Captured = { info };
@@ -179,7 +198,8 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
       entry.resume();
       if (type === 'Link') {
         const t = normalizeMemberPath(entry.linkpath ?? '');
-        if (!t.ok) return corrupt(`hard link "${entry.path}" points outside the image root ("${entry.linkpath}")`);
+        if (!t.ok)
+          return corrupt(`hard link "${entry.path}" points outside the image root ("${entry.linkpath}")`);
         const target = seen.get(t.path);
         if (!target) return corrupt(`hard link "${path}" points to missing file "${t.path}"`);
         seen.set(path, target);
@@ -188,7 +208,9 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
         const wanting = opts.analyzers.flatMap((a, i) => (a.wants(linked) ? [i] : []));
         if (wanting.length === 0) return;
         if (target.content) runAnalyzers(wanting, linked, target.content);
-        else for (const i of wanting) record(i, path, { problems: [`hard link to ${t.path}, whose content was not kept`] });
+        else
+          for (const i of wanting)
+            record(i, path, { problems: [`hard link to ${t.path}, whose content was not kept`] });
       } else if (type === 'SymbolicLink') {
         meta.symlinks[path] = entry.linkpath ?? '';
       }
@@ -211,10 +233,12 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
       }
       if (layer.digest) {
         const got = `sha256:${storedHash.digest('hex')}`;
-        if (got !== layer.digest) return corrupt(`blob digest mismatch: expected ${layer.digest}, got ${got}`);
+        if (got !== layer.digest)
+          return corrupt(`blob digest mismatch: expected ${layer.digest}, got ${got}`);
       }
       const diff = `sha256:${diffHash.digest('hex')}`;
-      if (diff !== layer.diffID) return corrupt(`diffID mismatch: config says ${layer.diffID}, content hashes to ${diff}`);
+      if (diff !== layer.diffID)
+        return corrupt(`diffID mismatch: config says ${layer.diffID}, content hashes to ${diff}`);
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({ meta, analyses });
@@ -248,7 +272,9 @@ export function walkLayer(stream: Readable, layer: LayerDescriptor, opts: WalkOp
       decompressor = d;
       d.output.on('data', onTar);
       d.output.on('end', () => {
-        d.finished.then(endTar, (e: Error) => corrupt(`${c} stream is corrupt or truncated (${e.message})`, e));
+        d.finished.then(endTar, (e: Error) =>
+          corrupt(`${c} stream is corrupt or truncated (${e.message})`, e),
+        );
       });
       d.finished.catch((e: Error) => corrupt(`${c} stream is corrupt or truncated (${e.message})`, e));
       d.input.on('drain', () => stream.resume());

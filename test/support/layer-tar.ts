@@ -14,7 +14,8 @@ function header(spec: TarSpec, size: number): Buffer {
   const name = Buffer.from(spec.name);
   if (name.length > 100) throw new Error(`name too long for this test writer: ${spec.name}`);
   name.copy(h, 0);
-  const octal = (v: number, off: number, len: number) => h.write(`${v.toString(8).padStart(len - 1, '0')}\0`, off, len, 'latin1');
+  const octal = (v: number, off: number, len: number) =>
+    h.write(`${v.toString(8).padStart(len - 1, '0')}\0`, off, len, 'latin1');
   octal(spec.mode ?? (spec.type === 'dir' ? 0o755 : 0o644), 100, 8);
   octal(0, 108, 8);
   octal(0, 116, 8);
@@ -36,7 +37,8 @@ function header(spec: TarSpec, size: number): Buffer {
 export function buildTar(members: TarSpec[], opts: { endBlocks?: boolean } = {}): Buffer {
   const parts: Buffer[] = [];
   for (const m of members) {
-    const content = m.type === 'file' || m.type === undefined ? Buffer.from(m.content ?? '') : Buffer.alloc(0);
+    const content =
+      m.type === 'file' || m.type === undefined ? Buffer.from(m.content ?? '') : Buffer.alloc(0);
     parts.push(header(m, content.length), content, Buffer.alloc((512 - (content.length % 512)) % 512));
   }
   if (opts.endBlocks !== false) parts.push(Buffer.alloc(1024));

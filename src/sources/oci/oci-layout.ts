@@ -38,7 +38,13 @@ function blobPath(digest: string): string {
 export class OciLayoutSource implements ImageSource {
   constructor(
     private readonly files: FileSet,
-    private readonly opts: { reference: string; transport: string; ref?: string; platform: Platform; platformGiven: boolean },
+    private readonly opts: {
+      reference: string;
+      transport: string;
+      ref?: string;
+      platform: Platform;
+      platformGiven: boolean;
+    },
   ) {}
 
   private async blob(d: Descriptor, what: string, max = 16 << 20): Promise<Buffer> {
@@ -51,7 +57,10 @@ export class OciLayoutSource implements ImageSource {
     const buf = await this.files.read(blobPath(d.digest), max);
     verifyDigest(this.files.label, what, d.digest, buf);
     if (typeof d.size === 'number' && d.size !== buf.length) {
-      throw new BadInputError(this.files.label, `${what} ${d.digest} is ${buf.length} bytes, descriptor says ${d.size}`);
+      throw new BadInputError(
+        this.files.label,
+        `${what} ${d.digest} is ${buf.length} bytes, descriptor says ${d.size}`,
+      );
     }
     return buf;
   }
@@ -60,10 +69,13 @@ export class OciLayoutSource implements ImageSource {
     const all = index.manifests ?? [];
     const label = this.files.label;
     if (all.length === 0) throw new BadInputError(label, 'empty image: index.json lists no manifests');
-    const names = (d: Descriptor) => [d.annotations?.[REF_NAME], d.annotations?.[CONTAINERD_NAME]].filter(Boolean) as string[];
+    const names = (d: Descriptor) =>
+      [d.annotations?.[REF_NAME], d.annotations?.[CONTAINERD_NAME]].filter(Boolean) as string[];
     if (this.opts.ref !== undefined) {
       const want = this.opts.ref;
-      const hit = all.find((d) => names(d).includes(want)) ?? all.find((d) => names(d).some((n) => n.endsWith(`:${want}`)));
+      const hit =
+        all.find((d) => names(d).includes(want)) ??
+        all.find((d) => names(d).some((n) => n.endsWith(`:${want}`)));
       if (!hit) {
         const avail = all.flatMap(names).join(', ') || 'none named';
         throw new BadInputError(label, `no image named "${want}" in the layout (available: ${avail})`);
@@ -71,9 +83,13 @@ export class OciLayoutSource implements ImageSource {
       return hit;
     }
     if (all.length === 1) return all[0]!;
-    if (all.every((d) => d.platform)) return { mediaType: 'index.json', digest: '', manifests: all } as Descriptor;
+    if (all.every((d) => d.platform))
+      return { mediaType: 'index.json', digest: '', manifests: all } as Descriptor;
     const avail = all.flatMap(names).join(', ');
-    throw new BadInputError(label, `the layout holds ${all.length} images; name one with :REF (available: ${avail || 'unnamed'})`);
+    throw new BadInputError(
+      label,
+      `the layout holds ${all.length} images; name one with :REF (available: ${avail || 'unnamed'})`,
+    );
   }
 
   private pickPlatform(manifests: Descriptor[]): Descriptor {
@@ -94,7 +110,8 @@ export class OciLayoutSource implements ImageSource {
 
   async describe(): Promise<ImageManifest> {
     const label = this.files.label;
-    if (!(await this.files.exists('index.json'))) throw new BadInputError(label, 'not an OCI layout: index.json is missing');
+    if (!(await this.files.exists('index.json')))
+      throw new BadInputError(label, 'not an OCI layout: index.json is missing');
     const index = parseJson<IndexJson>(label, 'index.json', await this.files.read('index.json'));
     let desc = this.pickTop(index);
     const names: string[] = [];
@@ -118,7 +135,8 @@ export class OciLayoutSource implements ImageSource {
     if (isIndex(desc.mediaType)) throw new BadInputError(label, 'image indexes nested too deeply');
     const manifestBuf = await this.blob(desc, 'manifest');
     const manifest = parseJson<ManifestJson>(label, `manifest ${desc.digest}`, manifestBuf);
-    if (isIndex(manifest.mediaType)) throw new BadInputError(label, `manifest ${desc.digest} is an index without platform data`);
+    if (isIndex(manifest.mediaType))
+      throw new BadInputError(label, `manifest ${desc.digest} is an index without platform data`);
     if (!manifest.config) throw new BadInputError(label, `manifest ${desc.digest} has no config`);
     const configBuf = await this.blob(manifest.config, 'config');
     const config = parseJson<ImageConfigJson>(label, 'config', configBuf);
@@ -135,7 +153,13 @@ export class OciLayoutSource implements ImageSource {
       if (typeof l.size === 'number' && l.size !== size) {
         throw new BadInputError(label, `${what} blob ${l.digest} is ${size} bytes, manifest says ${l.size}`);
       }
-      layers.push({ diffID: ids[i]!, digest: l.digest, mediaType: l.mediaType, size, location: blobPath(l.digest) });
+      layers.push({
+        diffID: ids[i]!,
+        digest: l.digest,
+        mediaType: l.mediaType,
+        size,
+        location: blobPath(l.digest),
+      });
     }
     return {
       reference: this.opts.reference,
