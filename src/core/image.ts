@@ -64,5 +64,7 @@ export interface ImageManifest {
 export interface ImageSource {
   describe(signal?: AbortSignal): Promise<ImageManifest>;
   openLayer(layer: LayerDescriptor, signal?: AbortSignal): Promise<Readable>;
+  /** where the stored blob lies on local disk, when it does: lets the walker read it on a worker thread */
+  layerRange?(layer: LayerDescriptor): Promise<{ path: string; start: number; end: number } | undefined>;
   close(): Promise<void>;
 }

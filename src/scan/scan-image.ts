@@ -110,8 +110,8 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
   await runPool(toRead, concurrency, async (i) => {
     const layer = manifest.layers[i]!;
     const plan = plans[i]!;
-    const stream = await source.openLayer(layer, opts.signal);
-    const walked = await walkLayer(stream, layer, {
+    const input = (await source.layerRange?.(layer)) ?? (await source.openLayer(layer, opts.signal));
+    const walked = await walkLayer(input, layer, {
       position: i + 1,
       total,
       analyzers: plan.missing,

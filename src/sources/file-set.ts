@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BadInputError } from '../core/errors.js';
+import type { FileRange } from '../walk/inflate-protocol.js';
 import type { TarIndex } from './tar-index.js';
 
 /** Read access to the files of an image container: a directory (OCI layout) or an archive's members. */
@@ -14,6 +15,8 @@ export interface FileSet {
   /** whole content; throws BadInputError when missing or over `maxBytes` */
   read(name: string, maxBytes?: number): Promise<Buffer>;
   stream(name: string): Readable;
+  /** the byte range of a file on disk holding `name` */
+  range(name: string): Promise<FileRange | undefined>;
 }
 
 /** Files of a directory, never resolving a name outside it. */
@@ -59,6 +62,11 @@ export class DirFileSet implements FileSet {
   stream(name: string): Readable {
     return createReadStream(this.path(name), { highWaterMark: 1 << 20 });
   }
+
+  async range(name: string): Promise<FileRange | undefined> {
+    const size = await this.size(name);
+    return size === undefined ? undefined : { path: this.path(name), start: 0, end: size - 1 };
+  }
 }
 
 /** Members of an uncompressed tar archive. */
@@ -78,5 +86,9 @@ export class TarFileSet implements FileSet {
   }
   stream(name: string): Readable {
     return this.index.stream(name);
+  }
+  async range(name: string): Promise<FileRange | undefined> {
+    const m = this.index.get(name);
+    return m && { path: this.index.path, start: m.offset, end: m.offset + m.size - 1 };
   }
 }

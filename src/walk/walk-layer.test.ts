@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +8,7 @@ import { compress as zstdCompress } from 'zstd-napi';
 import { buildTar, sha256, type TarSpec } from '../../test/support/layer-tar.js';
 import type { Analyzer } from '../core/analyzer.js';
 import { BadInputError } from '../core/errors.js';
+import { workerFeedAvailable } from './layer-feed.js';
 import { walkLayer } from './walk-layer.js';
 
 /** Records every file it is given: content length and first line. */
@@ -154,6 +158,45 @@ describe('walkLayer', () => {
     );
     expect(r.analyses[0]!.files['etc/os-release']).toEqual({
       problems: ['24 bytes, over the 10-byte limit of probe: not read'],
+    });
+  });
+
+  describe.skipIf(!workerFeedAvailable() && !process.env.CI)('from a file range on the inflate worker', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hullscan-walk-'));
+    const inFile = (name: string, buf: Buffer, lead = 0) => {
+      const p = join(dir, name);
+      writeFileSync(p, Buffer.concat([Buffer.alloc(lead, 0x55), buf, Buffer.alloc(7, 0x55)]));
+      return { path: p, start: lead, end: lead + buf.length - 1 };
+    };
+    const viaWorker = (tar: Buffer, stored: Buffer, name: string) =>
+      walkLayer(
+        inFile(name, stored, 100),
+        { diffID: sha256(tar), digest: sha256(stored), location: 'x' },
+        { position: 1, total: 1, analyzers: [probe] },
+      );
+
+    it('is available in CI (the build provides the worker)', () => {
+      expect(workerFeedAvailable()).toBe(true);
+    });
+
+    it('gives what the in-thread walk gives, for raw, gzip and zstd blobs inside a larger file', async () => {
+      const tar = buildTar(base);
+      const want = await walk(tar);
+      expect(await viaWorker(tar, tar, 'raw')).toEqual(want);
+      expect(await viaWorker(tar, gzipSync(tar), 'gz')).toEqual(want);
+      expect(await viaWorker(tar, zstdCompress(tar), 'zst')).toEqual(want);
+      const big = buildTar([{ name: 'etc/big', content: Buffer.alloc(5 << 20, 1) }, ...base]);
+      expect((await viaWorker(big, gzipSync(big), 'big')).meta.size).toBe(big.length);
+    });
+
+    it('reports truncation and digest mismatches the same way', async () => {
+      const tar = buildTar(base);
+      const gz = gzipSync(tar);
+      await expect(viaWorker(tar, gz.subarray(0, gz.length - 20), 'cut')).rejects.toThrow(
+        /gzip stream is corrupt or truncated/,
+      );
+      const other = buildTar([{ name: 'x', content: 'y' }]);
+      await expect(viaWorker(tar, gzipSync(other), 'other')).rejects.toThrow(/diffID mismatch/);
     });
   });
 });

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import type { AnalyzeContext, Analyzer, FileFindings, FileInfo, LayerAnalysis } from '../core/analyzer.js';
 import { AbortError, BadInputError } from '../core/errors.js';
 import type { LayerDescriptor } from '../core/image.js';
-import { createDecompressor, type Decompressor, sniffCompression } from './decompress.js';
+import type { FileRange } from './inflate-protocol.js';
+import { type FeedSink, type LayerFeed, streamFeed, workerFeed, workerFeedAvailable } from './layer-feed.js';
 import { basename, dirname, normalizeMemberPath } from './paths.js';
 
 /** Limits that keep one hostile layer from exhausting the machine. */
@@ -66,7 +67,7 @@ interface Captured {
  * Rejects with BadInputError when the layer is corrupt, hostile or does not match its digests.
  */
 export function walkLayer(
-  stream: Readable,
+  input: Readable | FileRange,
   layer: LayerDescriptor,
   opts: WalkOptions,
 ): Promise<LayerWalkResult> {
@@ -91,21 +92,18 @@ export function walkLayer(
 
   return new Promise<LayerWalkResult>((resolve, reject) => {
     let settled = false;
-    let decompressor: Decompressor | undefined;
-    const storedHash = createHash('sha256');
-    const diffHash = createHash('sha256');
+    let feed: LayerFeed | undefined;
     let stored = 0;
     let tarError: string | undefined;
     let truncated = false;
     // the member being read, to tell a stream cut inside data from one that only lacks padding/end blocks
-    let last: { path: string; size: number; got: number } | undefined;
+    let last: ReadEntry | undefined;
 
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      stream.destroy();
-      decompressor?.destroy();
+      feed?.destroy();
       reject(err);
     };
     const corrupt = (msg: string, cause?: unknown) => fail(new BadInputError(subject, msg, { cause }));
@@ -151,11 +149,7 @@ export function walkLayer(
         );
       }
       const path = norm.path;
-      const current = { path, size: entry.size ?? 0, got: 0 };
-      last = current;
-      entry.on('data', (c: Buffer) => {
-        current.got += c.length;
-      });
+      last = entry;
       const base = basename(path);
       if (base.startsWith('.wh.')) {
         entry.resume();
@@ -216,7 +210,7 @@ export function walkLayer(
       }
     });
 
-    const finish = async () => {
+    const finish = async (r: { storedDigest: string; diffID: string }) => {
       if (settled) return;
       try {
         await Promise.all(pending);
@@ -228,89 +222,64 @@ export function walkLayer(
       if (tarError) return corrupt(tarError);
       // Some writers (umoci insert; real layers too) stop right after the last member's data, without
       // padding or end blocks: fine when that member is whole, truncation when it is not.
-      if (truncated && last && last.got < last.size) {
-        return corrupt(`truncated tar stream: ${last.path} has ${last.got} of its ${last.size} bytes`);
+      if (truncated && last && last.remain > 0) {
+        const size = last.size ?? 0;
+        return corrupt(
+          `truncated tar stream: ${last.path.replace(/^(\.\/)+/, '')} has ${size - last.remain} of its ${size} bytes`,
+        );
       }
-      if (layer.digest) {
-        const got = `sha256:${storedHash.digest('hex')}`;
-        if (got !== layer.digest)
-          return corrupt(`blob digest mismatch: expected ${layer.digest}, got ${got}`);
+      if (layer.digest && r.storedDigest !== layer.digest) {
+        return corrupt(`blob digest mismatch: expected ${layer.digest}, got ${r.storedDigest}`);
       }
-      const diff = `sha256:${diffHash.digest('hex')}`;
-      if (diff !== layer.diffID)
-        return corrupt(`diffID mismatch: config says ${layer.diffID}, content hashes to ${diff}`);
+      if (r.diffID !== layer.diffID) {
+        return corrupt(`diffID mismatch: config says ${layer.diffID}, content hashes to ${r.diffID}`);
+      }
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({ meta, analyses });
     };
 
+    let digests: { storedDigest: string; diffID: string } | undefined;
     parser.on('end', () => {
-      void finish();
+      if (digests) void finish(digests);
     });
 
-    const onTar = (chunk: Buffer) => {
-      if (settled) return;
-      diffHash.update(chunk);
-      meta.size += chunk.length;
-      if (meta.size > limits.maxLayerBytes) {
-        return corrupt(`decompression bomb: layer expands past the ${limits.maxLayerBytes}-byte limit`);
-      }
-      if (decompressor && meta.size > limits.expansionFloor && meta.size > stored * limits.maxExpansion) {
-        return corrupt(
-          `decompression bomb: ${stored} stored bytes expanded to over ${meta.size} (more than ${limits.maxExpansion}×); raise --max-expansion if this layer is genuine`,
-        );
-      }
-      parser.write(chunk);
+    const sink: FeedSink = {
+      tar: (chunk, storedSoFar) => {
+        if (settled) return;
+        stored = storedSoFar;
+        opts.onProgress?.(stored);
+        meta.size += chunk.length;
+        if (meta.size > limits.maxLayerBytes) {
+          return corrupt(`decompression bomb: layer expands past the ${limits.maxLayerBytes}-byte limit`);
+        }
+        if (
+          feed?.compressed() &&
+          meta.size > limits.expansionFloor &&
+          meta.size > stored * limits.maxExpansion
+        ) {
+          return corrupt(
+            `decompression bomb: ${stored} stored bytes expanded to over ${meta.size} (more than ${limits.maxExpansion}×); raise --max-expansion if this layer is genuine`,
+          );
+        }
+        parser.write(chunk);
+      },
+      end: (r) => {
+        if (settled) return;
+        stored = r.stored;
+        opts.onProgress?.(stored);
+        digests = r;
+        parser.end();
+      },
+      error: (message, cause) => corrupt(message, cause),
     };
-
-    const endTar = () => parser.end();
-
-    const start = (first: Buffer) => {
-      const c = sniffCompression(first);
-      if (c === 'none') return;
-      const d = createDecompressor(c);
-      decompressor = d;
-      d.output.on('data', onTar);
-      d.output.on('end', () => {
-        d.finished.then(endTar, (e: Error) =>
-          corrupt(`${c} stream is corrupt or truncated (${e.message})`, e),
-        );
-      });
-      d.finished.catch((e: Error) => corrupt(`${c} stream is corrupt or truncated (${e.message})`, e));
-      d.input.on('drain', () => stream.resume());
-    };
-
-    const feed = (chunk: Buffer) => {
-      if (decompressor) {
-        if (!decompressor.input.write(chunk)) stream.pause();
-      } else onTar(chunk);
-    };
-
-    let started = false;
-    const headChunks: Buffer[] = [];
-    let headLen = 0;
-    const begin = () => {
-      const first = Buffer.concat(headChunks);
-      started = true;
-      start(first);
-      if (first.length > 0) feed(first);
-    };
-    stream.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      stored += chunk.length;
-      storedHash.update(chunk);
-      opts.onProgress?.(stored);
-      if (started) return feed(chunk);
-      headChunks.push(chunk);
-      headLen += chunk.length;
-      if (headLen >= 4) begin();
-    });
-    stream.on('error', (e: Error) => corrupt(`cannot read layer: ${e.message}`, e));
-    stream.on('end', () => {
-      if (settled) return;
-      if (!started) begin();
-      if (decompressor) decompressor.input.end();
-      else endTar();
-    });
+    if (input instanceof Readable) feed = streamFeed(input, sink);
+    else if (input.end >= input.start && workerFeedAvailable()) feed = workerFeed(input, sink);
+    else feed = streamFeed(openRange(input), sink);
   });
+}
+
+function openRange(r: FileRange): Readable {
+  if (r.end < r.start) return Readable.from([]);
+  return createReadStream(r.path, { start: r.start, end: r.end, highWaterMark: 1 << 20 });
 }

@@ -96,5 +96,9 @@ export class DockerArchiveSource implements ImageSource {
     return this.files.stream(layer.location);
   }
 
+  layerRange(layer: LayerDescriptor) {
+    return this.files.range(layer.location);
+  }
+
   async close(): Promise<void> {}
 }

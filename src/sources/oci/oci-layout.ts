@@ -177,5 +177,9 @@ export class OciLayoutSource implements ImageSource {
     return this.files.stream(layer.location);
   }
 
+  layerRange(layer: LayerDescriptor) {
+    return this.files.range(layer.location);
+  }
+
   async close(): Promise<void> {}
 }
