@@ -161,42 +161,45 @@ describe('walkLayer', () => {
     });
   });
 
-  describe.skipIf(!workerFeedAvailable() && !process.env.CI)('from a file range on the inflate worker', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hullscan-walk-'));
-    const inFile = (name: string, buf: Buffer, lead = 0) => {
-      const p = join(dir, name);
-      writeFileSync(p, Buffer.concat([Buffer.alloc(lead, 0x55), buf, Buffer.alloc(7, 0x55)]));
-      return { path: p, start: lead, end: lead + buf.length - 1 };
-    };
-    const viaWorker = (tar: Buffer, stored: Buffer, name: string) =>
-      walkLayer(
-        inFile(name, stored, 100),
-        { diffID: sha256(tar), digest: sha256(stored), location: 'x' },
-        { position: 1, total: 1, analyzers: [probe] },
-      );
+  describe.skipIf(!workerFeedAvailable() && !process.env.CI)(
+    'from a file range on the inflate worker',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hullscan-walk-'));
+      const inFile = (name: string, buf: Buffer, lead = 0) => {
+        const p = join(dir, name);
+        writeFileSync(p, Buffer.concat([Buffer.alloc(lead, 0x55), buf, Buffer.alloc(7, 0x55)]));
+        return { path: p, start: lead, end: lead + buf.length - 1 };
+      };
+      const viaWorker = (tar: Buffer, stored: Buffer, name: string) =>
+        walkLayer(
+          inFile(name, stored, 100),
+          { diffID: sha256(tar), digest: sha256(stored), location: 'x' },
+          { position: 1, total: 1, analyzers: [probe] },
+        );
 
-    it('is available in CI (the build provides the worker)', () => {
-      expect(workerFeedAvailable()).toBe(true);
-    });
+      it('is available in CI (the build provides the worker)', () => {
+        expect(workerFeedAvailable()).toBe(true);
+      });
 
-    it('gives what the in-thread walk gives, for raw, gzip and zstd blobs inside a larger file', async () => {
-      const tar = buildTar(base);
-      const want = await walk(tar);
-      expect(await viaWorker(tar, tar, 'raw')).toEqual(want);
-      expect(await viaWorker(tar, gzipSync(tar), 'gz')).toEqual(want);
-      expect(await viaWorker(tar, zstdCompress(tar), 'zst')).toEqual(want);
-      const big = buildTar([{ name: 'etc/big', content: Buffer.alloc(5 << 20, 1) }, ...base]);
-      expect((await viaWorker(big, gzipSync(big), 'big')).meta.size).toBe(big.length);
-    });
+      it('gives what the in-thread walk gives, for raw, gzip and zstd blobs inside a larger file', async () => {
+        const tar = buildTar(base);
+        const want = await walk(tar);
+        expect(await viaWorker(tar, tar, 'raw')).toEqual(want);
+        expect(await viaWorker(tar, gzipSync(tar), 'gz')).toEqual(want);
+        expect(await viaWorker(tar, zstdCompress(tar), 'zst')).toEqual(want);
+        const big = buildTar([{ name: 'etc/big', content: Buffer.alloc(5 << 20, 1) }, ...base]);
+        expect((await viaWorker(big, gzipSync(big), 'big')).meta.size).toBe(big.length);
+      });
 
-    it('reports truncation and digest mismatches the same way', async () => {
-      const tar = buildTar(base);
-      const gz = gzipSync(tar);
-      await expect(viaWorker(tar, gz.subarray(0, gz.length - 20), 'cut')).rejects.toThrow(
-        /gzip stream is corrupt or truncated/,
-      );
-      const other = buildTar([{ name: 'x', content: 'y' }]);
-      await expect(viaWorker(tar, gzipSync(other), 'other')).rejects.toThrow(/diffID mismatch/);
-    });
-  });
+      it('reports truncation and digest mismatches the same way', async () => {
+        const tar = buildTar(base);
+        const gz = gzipSync(tar);
+        await expect(viaWorker(tar, gz.subarray(0, gz.length - 20), 'cut')).rejects.toThrow(
+          /gzip stream is corrupt or truncated/,
+        );
+        const other = buildTar([{ name: 'x', content: 'y' }]);
+        await expect(viaWorker(tar, gzipSync(other), 'other')).rejects.toThrow(/diffID mismatch/);
+      });
+    },
+  );
 });
