@@ -17,7 +17,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 
 const { values } = parseArgs({
   options: {
-    dirs: { type: 'string', default: 'etc+usr/sbin,usr/bin,usr/share' },
+    dirs: { type: 'string', default: 'etc+usr/sbin+var/lib/dpkg,usr/bin,usr/share' },
     runs: { type: 'string', default: '3' },
     cache: {
       type: 'string',

@@ -80,7 +80,8 @@ async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const n = Math.min(Number.isInteger(limit) && limit > 0 ? limit : 1, items.length);
+  await Promise.all(Array.from({ length: n }, worker));
   if (errors.length) throw errors[0];
 }
 

@@ -9,7 +9,7 @@ export interface FileRange {
 /** Messages from the inflate worker. The parent answers each `data` with `{ type: 'ack' }`. */
 export type WorkerToParent =
   | { type: 'start'; compression: string }
-  | { type: 'data'; chunk: ArrayBuffer; stored: number }
+  | { type: 'data'; chunks: ArrayBuffer[]; stored: number }
   | {
       type: 'end';
       storedDigest: string;

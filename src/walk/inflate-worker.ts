@@ -1,17 +1,17 @@
 // Worker thread: reads a stored layer blob from a file range, hashes it, decompresses it (igzip/zstd
 // child process or in-thread zlib/zstd-napi), hashes the tar stream, and posts the tar bytes to the
-// parent in ~1 MiB batches with flow control. Hashing and pumping here leaves the parent's thread to
-// tar parsing, and reading the child's output promptly keeps the decompressor from stalling on a
-// 64 KiB pipe while the parent is busy.
+// parent with flow control. Hashing and pumping here leaves the parent's thread to tar parsing, and
+// reading the decompressor's output promptly keeps it from stalling on a 64 KiB pipe while the parent
+// is busy. The blob is read into two reused buffers so this thread makes next to no garbage.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDecompressor, type Decompressor, sniffCompression } from './decompress.js';
 import type { FileRange, WorkerToParent } from './inflate-protocol.js';
 
+const READ_SIZE = 1 << 20;
 const BATCH = 1 << 20;
-const MAX_IN_FLIGHT = 6;
+const MAX_IN_FLIGHT = 3;
 
 const range = workerData as FileRange;
 const port = parentPort!;
@@ -25,73 +25,41 @@ let inFlight = 0;
 let batch: Buffer[] = [];
 let batchLen = 0;
 let decompressor: Decompressor | undefined;
-let output: Readable | undefined;
+let compression = 'none';
 let failed = false;
-
-const input = createReadStream(range.path, {
-  start: range.start,
-  end: range.end,
-  highWaterMark: 1 << 20,
-});
+let credit: (() => void) | undefined;
 
 function fail(kind: 'read' | 'corrupt', message: string) {
   if (failed) return;
   failed = true;
-  input.destroy();
   decompressor?.destroy();
+  credit?.();
   post({ type: 'error', kind, message });
 }
 
 function flush() {
   if (batchLen === 0) return;
-  const buf = batch.length === 1 && batch[0]!.byteOffset === 0 ? batch[0]! : Buffer.concat(batch, batchLen);
+  // Move each chunk's memory to the parent instead of concatenating: nothing is copied when the chunk
+  // owns its whole ArrayBuffer (reads from a pipe do).
+  const chunks = batch.map((c) =>
+    c.byteOffset === 0 && c.byteLength === c.buffer.byteLength
+      ? (c.buffer as ArrayBuffer)
+      : (Uint8Array.prototype.slice.call(c).buffer as ArrayBuffer),
+  );
   batch = [];
   batchLen = 0;
-  // copy when the buffer shares its memory (pooled), so the transfer moves only our bytes
-  const ab =
-    buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength
-      ? (buf.buffer as ArrayBuffer)
-      : (Uint8Array.prototype.slice.call(buf).buffer as ArrayBuffer);
   inFlight++;
-  post({ type: 'data', chunk: ab, stored }, [ab]);
-  if (inFlight >= MAX_IN_FLIGHT) output?.pause();
+  post({ type: 'data', chunks, stored }, chunks);
+  if (inFlight >= MAX_IN_FLIGHT) decompressor?.output.pause();
 }
 
 function onTar(c: Buffer) {
   if (failed) return;
-  if (compression !== 'none') diffHash.update(c);
+  if (decompressor) diffHash.update(c);
   tarBytes += c.length;
   batch.push(c);
   batchLen += c.length;
   if (batchLen >= BATCH) flush();
-}
-
-let started = false;
-const head: Buffer[] = [];
-let headLen = 0;
-let compression = 'none';
-
-function begin() {
-  started = true;
-  const first = Buffer.concat(head);
-  const c = sniffCompression(first);
-  compression = c;
-  post({ type: 'start', compression: c });
-  if (c !== 'none') {
-    const d = createDecompressor(c);
-    decompressor = d;
-    output = d.output;
-    d.output.on('data', onTar);
-    d.finished.catch((e: Error) => fail('corrupt', `${c} stream is corrupt or truncated (${e.message})`));
-    d.output.on('end', () => {
-      d.finished.then(finish, () => {});
-    });
-    d.input.on('drain', () => input.resume());
-    if (first.length > 0 && !d.input.write(first)) input.pause();
-  } else {
-    output = input;
-    if (first.length > 0) onTar(first);
-  }
 }
 
 function finish() {
@@ -101,7 +69,7 @@ function finish() {
   post({
     type: 'end',
     storedDigest,
-    diffID: compression === 'none' ? storedDigest : `sha256:${diffHash.digest('hex')}`,
+    diffID: decompressor ? `sha256:${diffHash.digest('hex')}` : storedDigest,
     stored,
     tarBytes,
     compression,
@@ -109,37 +77,79 @@ function finish() {
   });
 }
 
-input.on('data', (data: string | Buffer) => {
-  const chunk = data as Buffer;
-  if (failed) return;
-  stored += chunk.length;
-  storedHash.update(chunk);
-  if (!started) {
-    head.push(chunk);
-    headLen += chunk.length;
-    if (headLen >= 4) begin();
-    return;
+function start(first: Buffer) {
+  const c = sniffCompression(first);
+  compression = c;
+  post({ type: 'start', compression: c });
+  if (c === 'none') return;
+  const d = createDecompressor(c);
+  decompressor = d;
+  d.output.on('data', onTar);
+  d.finished.catch((e: Error) => fail('corrupt', `${c} stream is corrupt or truncated (${e.message})`));
+  d.output.on('end', () => {
+    d.finished.then(finish, () => {});
+  });
+}
+
+/** Writes a chunk to the decompressor and waits until it has taken it (the buffer is reused after). */
+function write(chunk: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    decompressor!.input.write(chunk, () => resolve());
+  });
+}
+
+/** Waits until the parent has room for more (uncompressed blobs are posted as they are read). */
+function waitForCredit(): Promise<void> {
+  if (inFlight < MAX_IN_FLIGHT || failed) return Promise.resolve();
+  return new Promise((resolve) => {
+    credit = resolve;
+  });
+}
+
+async function pump() {
+  const fh = await open(range.path, 'r');
+  try {
+    const bufs = [Buffer.allocUnsafeSlow(READ_SIZE), Buffer.allocUnsafeSlow(READ_SIZE)];
+    let pos = range.start;
+    for (let i = 0; pos <= range.end && !failed; i++) {
+      const buf = bufs[i % 2]!;
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ_SIZE, range.end - pos + 1), pos);
+      if (bytesRead === 0)
+        return fail('read', `layer blob ends at byte ${pos - range.start}, before its recorded size`);
+      pos += bytesRead;
+      const chunk = buf.subarray(0, bytesRead);
+      stored += bytesRead;
+      storedHash.update(chunk);
+      if (i === 0) start(chunk);
+      if (decompressor) await write(chunk);
+      else {
+        onTar(Buffer.from(chunk));
+        await waitForCredit();
+      }
+    }
+  } finally {
+    await fh.close();
   }
-  if (decompressor) {
-    if (!decompressor.input.write(chunk)) input.pause();
-  } else onTar(chunk);
-});
-input.on('error', (e) => fail('read', `cannot read layer: ${e.message}`));
-input.on('end', () => {
   if (failed) return;
-  if (!started) begin();
   if (decompressor) decompressor.input.end();
   else finish();
-});
+}
+
+pump().catch((e: Error) => fail('read', `cannot read layer: ${e.message}`));
 
 port.on('message', (m: { type: 'ack' } | { type: 'abort' }) => {
   if (m.type === 'ack') {
     inFlight--;
-    if (inFlight < MAX_IN_FLIGHT && !failed) output?.resume();
+    if (inFlight < MAX_IN_FLIGHT && !failed) {
+      decompressor?.output.resume();
+      const c = credit;
+      credit = undefined;
+      c?.();
+    }
   } else {
     failed = true;
-    input.destroy();
     decompressor?.destroy();
+    credit?.();
     port.close();
   }
 });

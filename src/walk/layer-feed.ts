@@ -124,7 +124,11 @@ export function workerFeedAvailable(): boolean {
  * files; the tar bytes arrive here in ~1 MiB batches, leaving this thread to tar parsing.
  */
 export function workerFeed(range: FileRange, sink: FeedSink): LayerFeed {
-  const worker = new Worker(workerUrl()!, { workerData: range });
+  // a small young generation makes the worker collect its spent batch buffers promptly (peak RSS)
+  const worker = new Worker(workerUrl()!, {
+    workerData: range,
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+  });
   let done = false;
   let compressed = false;
   const stop = () => {
@@ -139,7 +143,10 @@ export function workerFeed(range: FileRange, sink: FeedSink): LayerFeed {
         compressed = m.compression !== 'none';
         return;
       case 'data':
-        sink.tar(Buffer.from(m.chunk), m.stored);
+        for (const c of m.chunks) {
+          if (done) return;
+          sink.tar(Buffer.from(c), m.stored);
+        }
         if (!done) worker.postMessage({ type: 'ack' });
         return;
       case 'end':
