@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compress as zstdCompress } from 'zstd-napi';
-import { buildTar, sha256, type TarSpec } from '../../test/support/layer-tar.js';
+import { sha256, type TarEntry, tarball } from '../../test/support/hostile.js';
 import type { Analyzer } from '../core/analyzer.js';
 import { BadInputError } from '../core/errors.js';
 import { workerFeedAvailable } from './layer-feed.js';
@@ -33,20 +33,20 @@ async function walk(tar: Buffer, stored = tar, opts: { digest?: string; diffID?:
   );
 }
 
-const base: TarSpec[] = [
-  { name: './etc/', type: 'dir' },
-  { name: './etc/os-release', content: 'ID=debian\nVERSION_ID=12\n' },
-  { name: 'etc/hosts', content: '127.0.0.1 localhost\n' },
-  { name: 'usr/lib/os-release', content: 'ignored' },
-  { name: 'etc/.wh.gone', content: '' },
-  { name: 'var/.wh..wh..opq', content: '' },
-  { name: 'etc/link', type: 'symlink', linkname: '../usr/lib/os-release' },
-  { name: 'etc/hard', type: 'hardlink', linkname: 'etc/hosts' },
+const base: TarEntry[] = [
+  { path: './etc/', type: 'Directory' },
+  { path: './etc/os-release', body: 'ID=debian\nVERSION_ID=12\n' },
+  { path: 'etc/hosts', body: '127.0.0.1 localhost\n' },
+  { path: 'usr/lib/os-release', body: 'ignored' },
+  { path: 'etc/.wh.gone', body: '' },
+  { path: 'var/.wh..wh..opq', body: '' },
+  { path: 'etc/link', type: 'SymbolicLink', linkpath: '../usr/lib/os-release' },
+  { path: 'etc/hard', type: 'Link', linkpath: 'etc/hosts' },
 ];
 
 describe('walkLayer', () => {
   it('offers wanted files, records whiteouts, opaque dirs and symlinks, follows hard links in the layer', async () => {
-    const tar = buildTar(base);
+    const tar = tarball(base);
     const r = await walk(tar);
     expect(r.meta.size).toBe(tar.length);
     expect(r.meta.whiteouts).toEqual(['etc/gone']);
@@ -60,7 +60,7 @@ describe('walkLayer', () => {
   });
 
   it('gives the same result for gzip, zstd and uncompressed layers, and verifies both digests', async () => {
-    const tar = buildTar(base);
+    const tar = tarball(base);
     const plain = await walk(tar);
     const gz = await walk(tar, gzipSync(tar));
     const zs = await walk(tar, zstdCompress(tar));
@@ -69,13 +69,13 @@ describe('walkLayer', () => {
   });
 
   it('accepts a tar stream without end blocks', async () => {
-    const tar = buildTar(base, { endBlocks: false });
+    const tar = tarball(base, { endBlocks: false });
     const r = await walk(tar, gzipSync(tar));
     expect(Object.keys(r.analyses[0]!.files)).toHaveLength(3);
   });
 
   it('accepts a last member whose data is complete but whose block padding is missing', async () => {
-    const full = buildTar([{ name: 'etc/a', content: 'x'.repeat(354) }], { endBlocks: false });
+    const full = tarball([{ path: 'etc/a', body: 'x'.repeat(354) }], { endBlocks: false });
     const tar = full.subarray(0, 512 + 354);
     const r = await walk(tar, gzipSync(tar));
     expect(r.analyses[0]!.files['etc/a']).toEqual({ problems: [`354:${'x'.repeat(354)}`] });
@@ -89,32 +89,32 @@ describe('walkLayer', () => {
     ['blob digest', { digest: `sha256:${'0'.repeat(64)}` }, /blob digest mismatch/],
     ['diffID', { diffID: `sha256:${'1'.repeat(64)}` }, /diffID mismatch/],
   ])('rejects a wrong %s', async (_n, opts, msg) => {
-    const tar = buildTar(base);
+    const tar = tarball(base);
     await expect(walk(tar, gzipSync(tar), opts)).rejects.toThrow(msg);
   });
 
-  it.each<[string, TarSpec[], RegExp]>([
-    ['..', [{ name: '../../etc/passwd', content: 'x' }], /"\.\.\/\.\.\/etc\/passwd" has "\.\."/],
-    ['absolute', [{ name: '/etc/shadow', content: 'x' }], /absolute path "\/etc\/shadow"/],
+  it.each<[string, TarEntry[], RegExp]>([
+    ['..', [{ path: '../../etc/passwd', body: 'x' }], /"\.\.\/\.\.\/etc\/passwd" has "\.\."/],
+    ['absolute', [{ path: '/etc/shadow', body: 'x' }], /absolute path "\/etc\/shadow"/],
     [
       'hard link to missing',
-      [{ name: 'a', type: 'hardlink', linkname: 'nowhere' }],
+      [{ path: 'a', type: 'Link', linkpath: 'nowhere' }],
       /hard link "a" points to missing file "nowhere"/,
     ],
     [
       'hard link outside',
-      [{ name: 'a', type: 'hardlink', linkname: '../x' }],
+      [{ path: 'a', type: 'Link', linkpath: '../x' }],
       /hard link "a" points outside/,
     ],
   ])('rejects a layer with %s paths', async (_n, members, msg) => {
-    const tar = buildTar(members);
+    const tar = tarball(members);
     const err = await walk(tar).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInputError);
     expect((err as Error).message).toMatch(msg);
   });
 
   it('rejects a truncated gzip layer', async () => {
-    const tar = buildTar(base);
+    const tar = tarball(base);
     const gz = gzipSync(tar);
     const cut = gz.subarray(0, gz.length - 20);
     await expect(walk(tar, cut, { digest: sha256(cut) })).rejects.toThrow(
@@ -123,7 +123,7 @@ describe('walkLayer', () => {
   });
 
   it('rejects a truncated tar inside a valid gzip', async () => {
-    const full = buildTar([{ name: 'etc/big', content: 'x'.repeat(5000) }]);
+    const full = tarball([{ path: 'etc/big', body: 'x'.repeat(5000) }]);
     const tar = full.subarray(0, 2048);
     await expect(walk(tar, gzipSync(tar))).rejects.toThrow(
       /truncated tar stream: etc\/big has 1536 of its 5000 bytes/,
@@ -150,7 +150,7 @@ describe('walkLayer', () => {
 
   it('refuses to read a wanted file over the analyzer limit and says so', async () => {
     const small: Analyzer = { ...probe, maxFileSize: 10 };
-    const tar = buildTar(base);
+    const tar = tarball(base);
     const r = await walkLayer(
       chunked(tar),
       { diffID: sha256(tar), location: 'x' },
@@ -182,22 +182,22 @@ describe('walkLayer', () => {
       });
 
       it('gives what the in-thread walk gives, for raw, gzip and zstd blobs inside a larger file', async () => {
-        const tar = buildTar(base);
+        const tar = tarball(base);
         const want = await walk(tar);
         expect(await viaWorker(tar, tar, 'raw')).toEqual(want);
         expect(await viaWorker(tar, gzipSync(tar), 'gz')).toEqual(want);
         expect(await viaWorker(tar, zstdCompress(tar), 'zst')).toEqual(want);
-        const big = buildTar([{ name: 'etc/big', content: Buffer.alloc(5 << 20, 1) }, ...base]);
+        const big = tarball([{ path: 'etc/big', body: Buffer.alloc(5 << 20, 1) }, ...base]);
         expect((await viaWorker(big, gzipSync(big), 'big')).meta.size).toBe(big.length);
       });
 
       it('reports truncation and digest mismatches the same way', async () => {
-        const tar = buildTar(base);
+        const tar = tarball(base);
         const gz = gzipSync(tar);
         await expect(viaWorker(tar, gz.subarray(0, gz.length - 20), 'cut')).rejects.toThrow(
           /gzip stream is corrupt or truncated/,
         );
-        const other = buildTar([{ name: 'x', content: 'y' }]);
+        const other = tarball([{ path: 'x', body: 'y' }]);
         await expect(viaWorker(tar, gzipSync(other), 'other')).rejects.toThrow(/diffID mismatch/);
       });
     },

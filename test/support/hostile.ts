@@ -32,7 +32,7 @@ export interface TarOptions {
   padLast?: boolean;
 }
 
-interface Layer {
+export interface Layer {
   blob: Buffer;
   mediaType: string;
   diffId: string;
@@ -56,7 +56,8 @@ const MTIME = new Date('2024-03-01T12:00:00Z');
 const BLOCK = 512;
 const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
-const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+export const sha256 = (data: Buffer | string): string =>
+  `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const hex = (digest: string): string => digest.slice('sha256:'.length);
 const padTo = (n: number): number => Math.ceil(n / BLOCK) * BLOCK;
 
@@ -124,7 +125,7 @@ function baseEntries(): TarEntry[] {
   ];
 }
 
-function gzipLayer(tar: Buffer, createdBy: string): Layer {
+export function gzipLayer(tar: Buffer, createdBy: string): Layer {
   return { blob: zlib.gzipSync(tar, { level: 9 }), mediaType: GZIP, diffId: sha256(tar), createdBy };
 }
 
@@ -150,7 +151,7 @@ interface Descriptor {
   annotations?: Record<string, string>;
 }
 
-class OciLayout {
+export class OciLayout {
   constructor(readonly dir: string) {}
 
   static async create(dir: string): Promise<OciLayout> {
