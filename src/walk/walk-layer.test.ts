@@ -101,11 +101,7 @@ describe('walkLayer', () => {
       [{ path: 'a', type: 'Link', linkpath: 'nowhere' }],
       /hard link "a" points to missing file "nowhere"/,
     ],
-    [
-      'hard link outside',
-      [{ path: 'a', type: 'Link', linkpath: '../x' }],
-      /hard link "a" points outside/,
-    ],
+    ['hard link outside', [{ path: 'a', type: 'Link', linkpath: '../x' }], /hard link "a" points outside/],
   ])('rejects a layer with %s paths', async (_n, members, msg) => {
     const tar = tarball(members);
     const err = await walk(tar).catch((e: unknown) => e);

@@ -1,32 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect, it } from 'vitest';
+import { oracleSuite } from '../../../test/support/oracles.js';
 import type { FileFindings } from '../../core/analyzer.js';
 import { apkAnalyzer } from './apk-analyzer.js';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ORACLES = resolve(REPO_ROOT, '../shared/oracles');
-
-function oracleSuite(rel: string, body: (dir: string) => void): void {
-  const dir = join(ORACLES, rel);
-  if (!existsSync(dir)) {
-    if (process.env.CI) {
-      describe(rel, () => {
-        it('oracle folder is present (required in CI)', () => {
-          expect.fail(`${dir} is missing`);
-        });
-      });
-    } else {
-      console.warn(`skipping apk oracle ${rel}: ${dir} absent (no ../shared/oracles in this checkout)`);
-      describe.skip(rel, () => {
-        it('oracle', () => {});
-      });
-    }
-    return;
-  }
-  describe(rel, () => body(dir));
-}
 
 async function analyze(content: Buffer): Promise<FileFindings> {
   const info = { path: 'lib/apk/db/installed', size: content.length, mode: 0o644, uid: 0, gid: 0 };

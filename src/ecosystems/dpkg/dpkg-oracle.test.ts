@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { basename, dirname, join, relative } from 'node:path';
+import { expect, it } from 'vitest';
+import { ORACLES, oracleSuite } from '../../../test/support/oracles.js';
 import type { Component } from '../../core/component.js';
 import { dpkgAnalyzer } from './dpkg-analyzer.js';
 
 // Ground truth from the real dpkg-query (../shared/oracles/README.md, scripts/dpkg_query_to_json.sh).
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ORACLES = resolve(REPO_ROOT, '../shared/oracles');
 const ROOTS = ['pkgdb/trivy/dpkg', 'pkgdb/claircore-dpkg', 'pkgdb/syft/syft/pkg/cataloger/debian/testdata'];
 
 interface Row {
@@ -185,26 +183,6 @@ function toRow(c: Component): Row {
 function sortRows(rows: Row[]): Row[] {
   const key = (r: Row) => `${r.name}\u0000${r.arch ?? ''}\u0000${r.version}`;
   return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-function oracleSuite(rel: string, body: (dir: string) => void): void {
-  const dir = join(ORACLES, rel);
-  if (!existsSync(dir)) {
-    if (process.env.CI) {
-      describe(rel, () => {
-        it('oracle folder is present (required in CI)', () => {
-          expect.fail(`${dir} is missing`);
-        });
-      });
-    } else {
-      console.warn(`skipping dpkg oracle ${rel}: ${dir} absent (no ../shared/oracles in this checkout)`);
-      describe.skip(rel, () => {
-        it('oracle', () => {});
-      });
-    }
-    return;
-  }
-  describe(rel, () => body(dir));
 }
 
 for (const root of ROOTS) {

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { haveOracles, ORACLES } from '../../../test/support/oracles.js';
 import type { FileFindings, FileInfo } from '../../core/analyzer.js';
 import type { Component } from '../../core/component.js';
 import { RPMDB_PATHS, rpmAnalyzer } from './rpm-analyzer.js';
@@ -140,21 +140,7 @@ describe('rpmAnalyzer on bad content', () => {
 
 // ---- external ground truth: real databases with what rpm itself printed for them ----
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const ORACLES = resolve(REPO_ROOT, '../shared/oracles');
-const haveOracles = existsSync(ORACLES);
-const inCI = Boolean(process.env.CI) && process.env.CI !== 'false';
-if (!haveOracles) {
-  if (inCI) {
-    describe('rpm oracles', () => {
-      it('are present in CI', () => {
-        expect.fail(`oracle folder ${ORACLES} is missing; CI must provide ../shared/oracles`);
-      });
-    });
-  } else {
-    console.warn(`rpm oracle tests skipped: ${ORACLES} not found (a fresh clone has no ../shared)`);
-  }
-}
+const oraclesHere = haveOracles('rpm oracles');
 
 interface OraclePackage {
   name: string;
@@ -249,7 +235,7 @@ const ORACLE_CASES = [
   },
 ];
 
-describe.skipIf(!haveOracles)('rpmAnalyzer against rpm -qa', () => {
+describe.skipIf(!oraclesHere)('rpmAnalyzer against rpm -qa', () => {
   for (const c of ORACLE_CASES) {
     describe(c.what, () => {
       const load = async () => {
