@@ -73,6 +73,14 @@ export class TarIndex {
     }
     try {
       const { size: fileSize } = await fh.stat();
+      const magic = Buffer.alloc(4);
+      await fh.read(magic, 0, 4, 0);
+      if (magic[0] === 0x1f && magic[1] === 0x8b) {
+        throw new BadInputError(path, 'archive is gzip-compressed; decompress it first (gunzip)');
+      }
+      if (magic.readUInt32LE(0) === 0xfd2fb528) {
+        throw new BadInputError(path, 'archive is zstd-compressed; decompress it first (zstd -d)');
+      }
       const members = new Map<string, TarMember>();
       const header = Buffer.alloc(BLOCK);
       let pos = 0;
@@ -83,9 +91,6 @@ export class TarIndex {
         const { bytesRead } = await fh.read(header, 0, BLOCK, pos);
         if (bytesRead < BLOCK) break;
         if (header.every((b) => b === 0)) break; // end-of-archive blocks
-        if (count === 0 && header[0] === 0x1f && header[1] === 0x8b) {
-          throw new BadInputError(path, 'archive is gzip-compressed; decompress it first (gunzip)');
-        }
         if (!checksumOk(header)) {
           throw new BadInputError(path, `not a tar archive or corrupt tar header at offset ${pos}`);
         }
