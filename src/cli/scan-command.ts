@@ -57,7 +57,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     maxExpansion: positiveNumber('--max-expansion', values['max-expansion'], DEFAULT_LIMITS.maxExpansion),
     maxLayerBytes: positiveNumber('--max-layer-size', values['max-layer-size'], DEFAULT_LIMITS.maxLayerBytes),
   };
-  const progress = ProgressLine.forStderr(`scanning ${ref}`, values.quiet);
+  const progress = ProgressLine.forStderr('scanning', values.quiet);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
