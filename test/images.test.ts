@@ -28,6 +28,7 @@ interface ScanComponent {
   arch?: string;
   sourceName?: string;
   sourceVersion?: string;
+  licenses?: string[];
   layer?: string;
   path?: string;
   purl?: string;
@@ -359,6 +360,12 @@ describe.skipIf(bookwormSkip)('debootstrap bookworm minbase', () => {
       expect(Number(out.detail['Size'])).toBe(meta.size);
       expect(normalise(out.components.filter((c) => c.type === 'deb'))).toEqual(truth);
       expectPurls(out.components.filter((c) => c.type === 'deb'));
+      // licenses come from usr/share/doc/<pkg>/copyright; prose-only files (libcrypt1) name none
+      const licensed = out.components.filter((c) => c.licenses?.length);
+      expect(licensed.length).toBeGreaterThanOrEqual(truth.length - 3);
+      const lic = (n: string) => out.components.find((c) => c.name === n)?.licenses;
+      expect(lic('libgcc-s1')).toEqual(lic('gcc-12-base'));
+      expect(lic('base-passwd')).toContain('GPL-2');
     },
   );
 

@@ -22,6 +22,8 @@ export interface AnalyzerFile {
 export interface FileFindings {
   os?: OsInfo;
   components?: Component[];
+  /** licenses of one package, from a file that documents them (`usr/share/doc/<pkg>/copyright`) */
+  packageLicenses?: { type: string; name: string; licenses: string[] };
   /** per-file problems (corrupt database, unknown format) — recorded, the scan goes on */
   problems?: string[];
 }

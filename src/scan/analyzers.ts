@@ -2,14 +2,14 @@ import type { Analyzer } from '../core/analyzer.js';
 import type { OsInfo } from '../core/os.js';
 import { osAnalyzer, resolveOs } from '../detectors/os/index.js';
 import { apkAnalyzer } from '../ecosystems/apk/index.js';
-import { dpkgAnalyzer } from '../ecosystems/dpkg/index.js';
+import { dpkgAnalyzer, dpkgCopyrightAnalyzer } from '../ecosystems/dpkg/index.js';
 import { rpmAnalyzer } from '../ecosystems/rpm/rpm-analyzer.js';
 
 export const OS_ANALYZER = osAnalyzer.name;
 
-/** The analyzers a scan runs unless told otherwise: OS release and the OS package databases. */
+/** The analyzers a scan runs unless told otherwise: OS release, the OS package databases, Debian copyright files. */
 export function defaultAnalyzers(): Analyzer[] {
-  return [osAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
+  return [osAnalyzer, dpkgAnalyzer, dpkgCopyrightAnalyzer, apkAnalyzer, rpmAnalyzer];
 }
 
 /** The image's OS from every candidate file surviving in the final filesystem. */

@@ -3,6 +3,7 @@ import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js'
 import type { Component } from '../core/component.js';
 import type { LayerMeta } from '../walk/walk-layer.js';
 import {
+  attachLicenses,
   coalesceComponents,
   finalFiles,
   finalSymlinks,
@@ -75,5 +76,50 @@ describe('coalesce', () => {
     expect(resolveWantedLinks(finalSymlinks(elsewhere), [dpkg])).toEqual(
       new Map([['var/lib/dpkg/status', 'real']]),
     );
+  });
+
+  it('attaches licenses from surviving copyright files, through symlinked doc dirs', () => {
+    const lic = (name: string, licenses: string[]): FileFindings => ({
+      packageLicenses: { type: 'deb', name, licenses },
+    });
+    const copyright: Analyzer = {
+      name: 'copyright',
+      version: 1,
+      wants: () => false,
+      analyze: () => undefined,
+    };
+    const withCopyright = (
+      n: number,
+      files: Record<string, FileFindings>,
+      extra: Partial<LayerMeta> = {},
+    ) => {
+      const l = layer(n, {}, extra);
+      l.analyses.set('copyright', { analyzer: 'copyright', version: 1, files });
+      return l;
+    };
+    const layers = [
+      withCopyright(1, {
+        'usr/share/doc/gcc-12-base/copyright': lic('gcc-12-base', ['GPL-3']),
+        'usr/share/doc/old/copyright': lic('old', ['MIT']),
+      }),
+      withCopyright(
+        2,
+        {},
+        { symlinks: { 'usr/share/doc/libgcc-s1': 'gcc-12-base' }, whiteouts: ['usr/share/doc/old'] },
+      ),
+    ];
+    const cs = [
+      pkg('libgcc-s1', '12'),
+      pkg('gcc-12-base', '12'),
+      pkg('old', '1'),
+      { ...pkg('kept', '1'), licenses: ['X'] },
+    ];
+    attachLicenses(cs, layers, [copyright], finalSymlinks(layers));
+    expect(cs.map((c) => [c.name, c.licenses])).toEqual([
+      ['libgcc-s1', ['GPL-3']],
+      ['gcc-12-base', ['GPL-3']],
+      ['old', undefined],
+      ['kept', ['X']],
+    ]);
   });
 });

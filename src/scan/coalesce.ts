@@ -2,7 +2,7 @@ import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js'
 import type { Component, Problem } from '../core/component.js';
 import { BadInputError } from '../core/errors.js';
 import type { OsInfo } from '../core/os.js';
-import { isUnder, resolveLinkTarget } from '../walk/paths.js';
+import { basename, isUnder, resolveLinkTarget } from '../walk/paths.js';
 import type { LayerMeta } from '../walk/walk-layer.js';
 
 /** One layer's cached or fresh results, bottom layer first. */
@@ -117,6 +117,36 @@ export function coalesceComponents(
     }
   }
   return { components, problems };
+}
+
+/**
+ * Fills the licenses of components whose database records none from files that document them
+ * (`packageLicenses` findings surviving in the final filesystem), matched by type and name, following
+ * a symlinked Debian doc directory.
+ */
+export function attachLicenses(
+  components: Component[],
+  layers: LayerData[],
+  analyzers: Analyzer[],
+  links: Map<string, string>,
+): void {
+  const byPackage = new Map<string, string[]>();
+  for (const a of analyzers) {
+    for (const f of finalFiles(layers, a.name).values()) {
+      const pl = f.findings.packageLicenses;
+      if (pl) byPackage.set(`${pl.type}\0${pl.name}`, pl.licenses);
+    }
+  }
+  for (const c of components) {
+    if (c.licenses?.length) continue;
+    let l = byPackage.get(`${c.type}\0${c.name}`);
+    // Debian links the doc dirs of binary packages built together (usr/share/doc/libgcc-s1 -> gcc-12-base)
+    const doc = `usr/share/doc/${c.name}`;
+    const docLink = c.type === 'deb' ? links.get(doc) : undefined;
+    if (!l && docLink !== undefined)
+      l = byPackage.get(`${c.type}\0${basename(resolveLinkTarget(doc, docLink))}`);
+    if (l) c.licenses = l;
+  }
 }
 
 /** Every OS candidate file of the final filesystem, by path. */

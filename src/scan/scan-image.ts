@@ -9,6 +9,7 @@ import type { Platform } from '../sources/platform.js';
 import { DEFAULT_LIMITS, type WalkLimits, walkLayer } from '../walk/walk-layer.js';
 import { defaultAnalyzers, OS_ANALYZER, pickOs } from './analyzers.js';
 import {
+  attachLicenses,
   coalesceComponents,
   finalSymlinks,
   type LayerData,
@@ -132,12 +133,14 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
     layersDone++;
     report();
   });
-  resolveWantedLinks(finalSymlinks(data), analyzers);
+  const links = finalSymlinks(data);
+  resolveWantedLinks(links, analyzers);
   const os = pickOs(osCandidates(data, OS_ANALYZER));
   const { components, problems } = coalesceComponents(
     data,
     analyzers.filter((a) => a.name !== OS_ANALYZER),
   );
+  attachLicenses(components, data, analyzers, links);
   for (const c of components) c.purl = purlFor(c, os);
   const layers = manifest.layers.map((l, i) => ({
     diffID: l.diffID,

@@ -1,2 +1,3 @@
 export { dpkgAnalyzer, isDpkgDatabase } from './dpkg-analyzer.js';
+export { copyrightLicenses, dpkgCopyrightAnalyzer } from './dpkg-copyright.js';
 export { type DpkgStatusOptions, type DpkgStatusResult, parseDpkgStatus } from './dpkg-status.js';
