@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { BadInputError } from '../core/errors.js';
 import { SCAN_USAGE, scanCommand } from './scan-command.js';
+import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { SUBMIT_USAGE, submitCommand } from './submit-command.js';
 
 const USAGE = `hullscan — container image security scanner
 
 commands:
-  scan REF      inventory an image (OS, packages, build history); see hullscan scan --help
+  scan REF      inventory an image (OS, packages, build history) into the data directory's store
+  serve         answer the TCSS API (tcss 2020-11-01, TC3 and v1 signatures) for that store
+  submit REF    scan an image here and store the result in a running server's inventory
   version       print the version
 
 ${SCAN_USAGE}
+
+${SERVE_USAGE}
+
+${SUBMIT_USAGE}
 
 exit codes: 0 success, 1 findings matched --exit-code (later), 2 bad input or usage, 3 internal error`;
 
@@ -30,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'scan':
         return await scanCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case 'submit':
+        return await submitCommand(rest);
       case 'version':
       case '--version':
         process.stdout.write(`hullscan ${version()}\n`);

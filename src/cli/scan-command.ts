@@ -1,17 +1,20 @@
 import { parseArgs } from 'node:util';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
-import { imageDetail } from '../scan/detail.js';
+import { imageRecord } from '../scan/image-record.js';
 import { scanImage } from '../scan/scan-image.js';
 import { parsePlatform } from '../sources/platform.js';
+import { openStore } from '../store/open-store.js';
 import { DEFAULT_LIMITS } from '../walk/walk-layer.js';
 import { defaultDataDir } from './data-dir.js';
 import { configSummary, humanBytes, table } from './format.js';
+import { localAccount } from './local-account.js';
 import { ProgressLine } from './progress.js';
 
 export const SCAN_USAGE = `usage: hullscan scan REF [--data DIR] [--format table|json] [--platform OS/ARCH[/VARIANT]] [--quiet]
                      [--max-expansion N] [--max-layer-size BYTES] [--timezone ZONE]
-REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  or a bare path (autodetected)`;
+REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  or a bare path (autodetected)
+The result is stored in DIR/hullscan.db under the local account (HULLSCAN_APP_ID/HULLSCAN_UIN, default 1/1).`;
 
 function positiveNumber(flag: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -74,7 +77,15 @@ export async function scanCommand(argv: string[]): Promise<number> {
     progress?.done();
     process.off('SIGINT', onSignal);
   }
-  const detail = imageDetail(result, timeZone);
+  const dataDir = values.data ?? defaultDataDir();
+  const record = imageRecord(result, timeZone);
+  const store = await openStore(dataDir);
+  try {
+    await store.saveImage(localAccount(), record);
+  } finally {
+    await store.close();
+  }
+  const detail = record.detail;
   const components = result.components.map((c) => ({
     name: c.name,
     version: c.version,

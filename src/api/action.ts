@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { Account, Store } from '../store/store.js';
+
+/** What a handler knows about the request it serves; built by the gateway after authentication. */
+export interface RequestContext {
+  account: Account;
+  requestId: string;
+  language: 'zh-CN' | 'en-US';
+  region?: string;
+  store: Store;
+  /** IANA zone for `YYYY-MM-DD HH:MM:SS` times (DESIGN §3) */
+  timeZone: string;
+}
+
+/**
+ * One API action. `request` validates the parameters (the gateway maps its issues to
+ * MissingParameter / InvalidParameter / InvalidParameterValue / UnknownParameter); `handle` returns the
+ * response fields without RequestId, or throws ApiError.
+ */
+export interface Action<Req = unknown, Res = unknown> {
+  name: string;
+  request: z.ZodType<Req>;
+  handle(req: Req, ctx: RequestContext): Promise<Res>;
+}

@@ -1,0 +1,19 @@
+import type { Action } from '../action.js';
+import { describeAssetImageDetail } from './DescribeAssetImageDetail/index.js';
+import { describeAssetImageList } from './DescribeAssetImageList/index.js';
+import { describeAssetImageSimpleList } from './DescribeAssetImageSimpleList/index.js';
+import { describeAssetSummary } from './DescribeAssetSummary/index.js';
+import { describeImageComponentList } from './DescribeImageComponentList/index.js';
+import { submitAssetImageIndex } from './SubmitAssetImageIndex/index.js';
+
+/** Every action the service answers. */
+export function allActions(): Action[] {
+  return [
+    describeAssetImageDetail,
+    describeAssetImageList,
+    describeAssetImageSimpleList,
+    describeImageComponentList,
+    describeAssetSummary,
+    submitAssetImageIndex,
+  ] as Action[];
+}

@@ -1,0 +1,128 @@
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { allActions } from '../api/actions/index.js';
+import {
+  CredentialConfigError,
+  loadCredentials,
+  readCredentialsFile,
+  type ServiceConfig,
+} from '../api/gateway/credentials.js';
+import { createApiServer } from '../api/gateway/server.js';
+import { BadInputError } from '../core/errors.js';
+import { checkTimeZone } from '../core/time.js';
+import { openStore } from '../store/open-store.js';
+import { defaultDataDir } from './data-dir.js';
+import { ensureGeneratedCredential, generatedCredentialsFile, localAccount } from './local-account.js';
+
+export const SERVE_USAGE = `usage: hullscan serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--timezone ZONE]
+  --listen   address to listen on (default 127.0.0.1:8080)
+  --config   JSON file: {"accounts":[{"appId","uin","credentials":[{"secretId","secretKey"}]}],
+             "rateLimits":{"default":20,"perAction":{"DescribeAssetImageList":50}}, "timeZone":"UTC"}
+  Credentials: --config, else HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY, else one generated on first
+  start into DIR/credentials.json and printed once. HULLSCAN_RATE_LIMIT=0 lifts all rate limits.`;
+
+function parseListen(s: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(s);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw new BadInputError('--listen', `"${s}" is not HOST:PORT`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Config and credential problems are bad input (exit 2), named by file and field. */
+function asBadInput<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof CredentialConfigError) throw new BadInputError(what, e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** `hullscan serve`: the TCSS API over TC3 for the data directory's store, until SIGTERM/SIGINT. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: 'string' },
+      data: { type: 'string' },
+      config: { type: 'string' },
+      timezone: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${SERVE_USAGE}\n`);
+    return 0;
+  }
+  const configFile = values.config;
+  const config: Partial<ServiceConfig> = configFile
+    ? asBadInput(configFile, () => readCredentialsFile(configFile))
+    : {};
+  const { host, port } = parseListen(values.listen ?? config.listen ?? '127.0.0.1:8080');
+  const timeZone = values.timezone ?? config.timeZone ?? process.env.HULLSCAN_TIMEZONE ?? 'UTC';
+  try {
+    checkTimeZone(timeZone);
+  } catch {
+    throw new BadInputError('--timezone', `"${timeZone}" is not an IANA time zone`);
+  }
+  const dataDir = values.data ?? defaultDataDir();
+  const store = await openStore(dataDir);
+
+  let file = values.config;
+  if (!file && !process.env.HULLSCAN_SECRET_ID) {
+    const account = localAccount();
+    const created = await ensureGeneratedCredential(dataDir, account);
+    file = generatedCredentialsFile(dataDir);
+    if (created) {
+      process.stdout.write(
+        `Created a credential for the local account (AppId ${account.appId}, Uin ${account.uin}); it is shown only now:\n` +
+          `  SecretId:  ${created.secretId}\n  SecretKey: ${created.secretKey}\n` +
+          `(kept in ${file}, mode 0600)\n`,
+      );
+    }
+  }
+  const credentials = asBadInput(file ?? 'environment', () => loadCredentials({ file, env: process.env }));
+  const lifted = process.env.HULLSCAN_RATE_LIMIT === '0';
+  let server: ReturnType<typeof createApiServer>;
+  try {
+    server = createApiServer({
+      actions: allActions(),
+      credentials,
+      store,
+      timeZone,
+      rateLimits: {
+        default: lifted ? 0 : (config.rateLimits?.default ?? 20),
+        perAction: lifted ? {} : config.rateLimits?.perAction,
+      },
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (e) {
+    await store.close();
+    throw new BadInputError(configFile ?? 'config', (e as Error).message, { cause: e });
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const hostPort = `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  process.stdout.write(
+    `hullscan API (tcss 2020-11-01) listening on http://${hostPort}\n` +
+      `  SDK: new tcss.v20201101.Client({ credential: { secretId, secretKey }, profile: { httpProfile: { endpoint: '${hostPort}', protocol: 'http://' } } })\n` +
+      `  CLI: hullscan submit IMAGE --server http://${hostPort}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 5000).unref();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await store.close();
+  process.stderr.write('hullscan: stopped\n');
+  return 0;
+}

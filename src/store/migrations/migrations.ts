@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as images from './0001-images.js';
+
+/** Every schema migration, by name; names sort in the order they run and are never renamed. */
+export const storeMigrations: Record<string, Migration> = {
+  '0001-images': images,
+};
+
+/** Kysely's Migrator reads the migrations from here (static: no directory scan, bundler-safe). */
+export const storeMigrationProvider: MigrationProvider = {
+  getMigrations: async () => storeMigrations,
+};

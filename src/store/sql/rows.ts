@@ -1,0 +1,181 @@
+import type { Component } from '../../core/component.js';
+import type { ImageDetail } from '../../scan/detail.js';
+import type { ComponentRow, ImageListRow } from '../store.js';
+import type { ImageComponentsTable, ImagesTable } from './tables.js';
+
+type ImageColumns = Omit<ImagesTable, 'uin' | 'first_seen' | 'updated_at'>;
+
+/** The images columns a detail or list row is read from (reading fewer columns is measurably faster). */
+export const DETAIL_COLUMNS = [
+  'image_id',
+  'image_name',
+  'image_digest',
+  'create_time',
+  'size',
+  'os_name',
+  'architecture',
+  'author',
+  'build_history',
+  'scan_time',
+  'scan_status',
+  'status',
+  'vul_cnt',
+  'risk_cnt',
+  'sensitive_info_cnt',
+  'virus_cnt',
+  'host_cnt',
+  'container_cnt',
+  'super_node_cnt',
+  'is_trust_image',
+  'is_authorized',
+  'agent_error',
+  'scan_error',
+  'scan_vul_progress',
+  'scan_virus_progress',
+  'scan_risk_progress',
+  'scan_vul_error',
+  'scan_virus_error',
+  'scan_risk_error',
+  'remain_scan_time',
+  'reason',
+  'solution',
+  'repo_digests',
+  'component_cnt',
+] as const satisfies readonly (keyof ImagesTable)[];
+
+export type DetailColumns = Pick<ImagesTable, (typeof DETAIL_COLUMNS)[number]>;
+
+/** The images row of a detail (everything but the key's uin and the save times). */
+export function imageColumns(d: ImageDetail, componentCount: number): ImageColumns {
+  return {
+    image_id: d.ImageID,
+    image_name: d.ImageName,
+    image_digest: d.ImageDigest,
+    create_time: d.CreateTime,
+    size: d.Size,
+    os_name: d.OsName,
+    architecture: d.Architecture,
+    author: d.Author,
+    build_history: d.BuildHistory,
+    scan_time: d.ScanTime,
+    scan_status: d.ScanStatus,
+    status: d.Status,
+    vul_cnt: d.VulCnt,
+    risk_cnt: d.RiskCnt,
+    sensitive_info_cnt: d.SensitiveInfoCnt,
+    virus_cnt: d.VirusCnt,
+    host_cnt: d.HostCnt,
+    container_cnt: d.ContainerCnt,
+    super_node_cnt: d.SuperNodeCnt,
+    is_trust_image: d.IsTrustImage ? 1 : 0,
+    is_authorized: d.IsAuthorized,
+    agent_error: d.AgentError,
+    scan_error: d.ScanError,
+    scan_vul_progress: d.ScanVulProgress,
+    scan_virus_progress: d.ScanVirusProgress,
+    scan_risk_progress: d.ScanRiskProgress,
+    scan_vul_error: d.ScanVulError,
+    scan_virus_error: d.ScanVirusError,
+    scan_risk_error: d.ScanRiskError,
+    remain_scan_time: d.RemainScanTime,
+    reason: d.Reason,
+    solution: d.Solution,
+    repo_digests: JSON.stringify(d.RepoDigests),
+    component_cnt: componentCount,
+    critical_level_vul_cnt: 0,
+    high_level_vul_cnt: 0,
+    medium_level_vul_cnt: 0,
+    low_level_vul_cnt: 0,
+  };
+}
+
+/** Dialects may hand back 64-bit integers as strings or bigints; the API speaks JS numbers. */
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+export function imageDetail(r: DetailColumns): ImageDetail {
+  return {
+    ImageID: r.image_id,
+    ImageName: r.image_name,
+    ImageDigest: r.image_digest,
+    CreateTime: r.create_time,
+    Size: num(r.size),
+    HostCnt: num(r.host_cnt),
+    ContainerCnt: num(r.container_cnt),
+    SuperNodeCnt: num(r.super_node_cnt),
+    ScanTime: r.scan_time,
+    VulCnt: num(r.vul_cnt),
+    RiskCnt: num(r.risk_cnt),
+    SensitiveInfoCnt: num(r.sensitive_info_cnt),
+    IsTrustImage: num(r.is_trust_image) === 1,
+    OsName: r.os_name,
+    AgentError: r.agent_error,
+    ScanError: r.scan_error,
+    Architecture: r.architecture,
+    Author: r.author,
+    BuildHistory: r.build_history,
+    ScanVirusProgress: num(r.scan_virus_progress),
+    ScanVulProgress: num(r.scan_vul_progress),
+    ScanRiskProgress: num(r.scan_risk_progress),
+    ScanVirusError: r.scan_virus_error,
+    ScanVulError: r.scan_vul_error,
+    ScanRiskError: r.scan_risk_error,
+    ScanStatus: r.scan_status,
+    VirusCnt: num(r.virus_cnt),
+    Status: num(r.status),
+    RemainScanTime: num(r.remain_scan_time),
+    IsAuthorized: num(r.is_authorized),
+    Solution: r.solution,
+    Reason: r.reason,
+    RepoDigests: JSON.parse(r.repo_digests) as string[],
+  };
+}
+
+export function imageListRow(r: DetailColumns): ImageListRow {
+  return { ...imageDetail(r), ComponentCnt: num(r.component_cnt) };
+}
+
+export function componentColumns(
+  uin: string,
+  imageId: string,
+  position: number,
+  c: Component,
+): ImageComponentsTable {
+  return {
+    uin,
+    image_id: imageId,
+    position,
+    name: c.name,
+    version: c.version,
+    type: c.type,
+    arch: c.arch ?? null,
+    source_name: c.sourceName ?? null,
+    source_version: c.sourceVersion ?? null,
+    epoch: c.epoch ?? null,
+    release: c.release ?? null,
+    licenses: c.licenses === undefined ? null : JSON.stringify(c.licenses),
+    maintainer: c.maintainer ?? null,
+    vendor: c.vendor ?? null,
+    modularity_label: c.modularityLabel ?? null,
+    purl: c.purl ?? null,
+    layer: c.layer ?? null,
+    path: c.path ?? null,
+  };
+}
+
+/** The component as saved: optional fields that were absent stay absent. */
+export function componentRow(r: ImageComponentsTable): ComponentRow {
+  const c: ComponentRow = { imageId: r.image_id, name: r.name, version: r.version, type: r.type };
+  if (r.arch !== null) c.arch = r.arch;
+  if (r.source_name !== null) c.sourceName = r.source_name;
+  if (r.source_version !== null) c.sourceVersion = r.source_version;
+  if (r.epoch !== null) c.epoch = num(r.epoch);
+  if (r.release !== null) c.release = r.release;
+  if (r.licenses !== null) c.licenses = JSON.parse(r.licenses) as string[];
+  if (r.maintainer !== null) c.maintainer = r.maintainer;
+  if (r.vendor !== null) c.vendor = r.vendor;
+  if (r.modularity_label !== null) c.modularityLabel = r.modularity_label;
+  if (r.purl !== null) c.purl = r.purl;
+  if (r.layer !== null) c.layer = r.layer;
+  if (r.path !== null) c.path = r.path;
+  return c;
+}

@@ -1,0 +1,22 @@
+import type { Expression, RawBuilder, SqlBool } from 'kysely';
+
+/**
+ * What the shared SQL store needs that dialects spell differently. Everything else (schema, queries,
+ * transactions) is dialect-neutral Kysely.
+ */
+export interface SqlDialectOps {
+  /** `column` equals one of `values`; any number of values, bound so the statement stays small. */
+  inList(column: Expression<unknown>, values: readonly string[]): RawBuilder<SqlBool>;
+  /**
+   * `column` matches one of the LIKE `patterns` case-insensitively; patterns use `\` as the escape
+   * character (likeContains builds them).
+   */
+  likeAny(column: Expression<unknown>, patterns: readonly string[]): RawBuilder<SqlBool>;
+  /** most bound parameters one statement may carry */
+  maxParameters: number;
+}
+
+/** A LIKE pattern (escape `\`) matching `value` anywhere, with `%`, `_` and `\` in it matched literally. */
+export function likeContains(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,0 +1,269 @@
+import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import type { ImageDetail } from '../../scan/detail.js';
+import { migrateToLatest } from '../migrations/migrate.js';
+import type {
+  Account,
+  AccountSummary,
+  ComponentFilter,
+  ComponentRow,
+  ImageFilter,
+  ImageListRow,
+  ImageRecord,
+  Page,
+  Store,
+} from '../store.js';
+import { dayRange } from './day-range.js';
+import {
+  COMPONENT_SORT_COLUMNS,
+  componentWhere,
+  IMAGE_SORT_COLUMNS,
+  imageWhere,
+  sortOf,
+} from './image-query.js';
+import {
+  componentColumns,
+  componentRow,
+  DETAIL_COLUMNS,
+  imageColumns,
+  imageDetail,
+  imageListRow,
+} from './rows.js';
+import type { SqlDialectOps } from './sql-dialect.js';
+import type { StoreDatabase } from './tables.js';
+
+export interface SqlStoreOptions {
+  /** clock for first_seen / updated_at and "today" (tests set it) */
+  now?: () => Date;
+}
+
+/** Rows of `rows` in slices small enough that one INSERT binds at most `maxParameters` values. */
+function* chunks<T extends object>(rows: T[], maxParameters: number): Generator<T[]> {
+  if (rows.length === 0) return;
+  const perRow = Object.keys(rows[0] as object).length;
+  const size = Math.max(1, Math.min(1000, Math.floor(maxParameters / perRow)));
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * The Store on any SQL database Kysely speaks: a dialect contributes its Kysely instance and the few
+ * SqlDialectOps; schema, queries and transactions are shared. The Store interface states the
+ * postconditions; list order and summary definitions are documented per method here.
+ */
+export class SqlStore implements Store {
+  readonly #db: Kysely<StoreDatabase>;
+  readonly #ops: SqlDialectOps;
+  readonly #now: () => Date;
+
+  constructor(db: Kysely<StoreDatabase>, ops: SqlDialectOps, options: SqlStoreOptions = {}) {
+    this.#db = db;
+    this.#ops = ops;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.#db as unknown as Kysely<unknown>);
+  }
+
+  async saveImage(account: Account, image: ImageRecord): Promise<void> {
+    try {
+      await this.#db.transaction().execute((trx) => this.#write(trx, account, image));
+    } catch (cause) {
+      throw new Error(`store: saving image ${image.detail.ImageID} of account ${account.uin} failed`, {
+        cause,
+      });
+    }
+  }
+
+  /** saveImage for many images in one transaction (bulk import, benchmarks): all of them or none. */
+  async saveImages(account: Account, images: Iterable<ImageRecord>): Promise<void> {
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        for (const image of images) await this.#write(trx, account, image);
+      });
+    } catch (cause) {
+      throw new Error(`store: saving images of account ${account.uin} failed`, { cause });
+    }
+  }
+
+  /** Upserts the images row (keeping first_seen) and replaces the image's names, layers and components. */
+  async #write(trx: Transaction<StoreDatabase>, account: Account, image: ImageRecord): Promise<void> {
+    const uin = account.uin;
+    const id = image.detail.ImageID;
+    const now = this.#now().toISOString();
+    const { image_id: _, ...columns } = imageColumns(image.detail, image.components.length);
+    const max = this.#ops.maxParameters;
+    await trx
+      .insertInto('images')
+      .values({ uin, image_id: id, ...columns, first_seen: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['uin', 'image_id']).doUpdateSet({ ...columns, updated_at: now }))
+      .execute();
+    for (const table of ['image_components', 'image_layers', 'image_names'] as const) {
+      await trx.deleteFrom(table).where('uin', '=', uin).where('image_id', '=', id).execute();
+    }
+    const names = image.names.map((name, position) => ({ uin, image_id: id, position, name }));
+    for (const rows of chunks(names, max)) await trx.insertInto('image_names').values(rows).execute();
+    const layers = image.layers.map((l, position) => ({
+      uin,
+      image_id: id,
+      position,
+      diff_id: l.diffID,
+      size: l.size,
+    }));
+    for (const rows of chunks(layers, max)) await trx.insertInto('image_layers').values(rows).execute();
+    const components = image.components.map((c, position) => componentColumns(uin, id, position, c));
+    for (const rows of chunks(components, max))
+      await trx.insertInto('image_components').values(rows).execute();
+  }
+
+  async getImage(account: Account, imageId: string): Promise<ImageDetail | undefined> {
+    const row = await this.#db
+      .selectFrom('images')
+      .select(DETAIL_COLUMNS)
+      .where('uin', '=', account.uin)
+      .where('image_id', '=', imageId)
+      .executeTakeFirst();
+    return row && imageDetail(row);
+  }
+
+  /** Without `by`, newest first (first stored); ties always break on ImageID in the same direction. */
+  async listImages(
+    account: Account,
+    filter: ImageFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: ImageListRow[] }> {
+    const sort = sortOf(page, 'image list', IMAGE_SORT_COLUMNS, { column: 'first_seen', order: 'desc' });
+    const where = imageWhere(this.#ops, account.uin, filter);
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const { n } = await trx
+          .selectFrom('images')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where(where)
+          .executeTakeFirstOrThrow();
+        const total = num(n);
+        if (page.offset >= total || page.limit === 0) return { total, rows: [] };
+        const rows = await trx
+          .selectFrom('images')
+          .select(DETAIL_COLUMNS)
+          .where(where)
+          .orderBy(sql.ref(`images.${sort.column}`), sort.order)
+          .orderBy('images.image_id', sort.order)
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute();
+        return { total, rows: rows.map(imageListRow) };
+      });
+  }
+
+  /** Without `by`, in the order saved; ties always break on that order, in the same direction. */
+  async listComponents(
+    account: Account,
+    imageId: string,
+    filter: ComponentFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: ComponentRow[] } | undefined> {
+    const sort = sortOf(page, 'component list', COMPONENT_SORT_COLUMNS, { column: 'position', order: 'asc' });
+    const where = componentWhere(this.#ops, account.uin, imageId, filter);
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const image = await trx
+          .selectFrom('images')
+          .select('image_id')
+          .where('uin', '=', account.uin)
+          .where('image_id', '=', imageId)
+          .executeTakeFirst();
+        if (!image) return undefined;
+        const { n } = await trx
+          .selectFrom('image_components')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where(where)
+          .executeTakeFirstOrThrow();
+        const total = num(n);
+        if (page.offset >= total || page.limit === 0) return { total, rows: [] };
+        const rows = await trx
+          .selectFrom('image_components')
+          .selectAll()
+          .where(where)
+          .orderBy(
+            (eb) =>
+              sort.column === 'path'
+                ? eb.fn.coalesce('image_components.path', sql.lit(''))
+                : sql.ref(`image_components.${sort.column}`),
+            sort.order,
+          )
+          .orderBy('image_components.position', sort.order)
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute();
+        return { total, rows: rows.map(componentRow) };
+      });
+  }
+
+  /**
+   * Unsafe: VulCnt, RiskCnt or VirusCnt > 0, or untrusted. Unscanned: ScanStatus other than SCANNED.
+   * containerCount sums ContainerCnt (a container runs one image); hostCount / superNodeCount are the
+   * largest HostCnt / SuperNodeCnt of any image, a lower bound until hosts are stored themselves.
+   */
+  async summary(account: Account, timeZone: string): Promise<AccountSummary> {
+    const { start, end } = dayRange(this.#now(), timeZone);
+    const r = await this.#db
+      .selectFrom('images')
+      .where('uin', '=', account.uin)
+      .select((eb) => {
+        const unsafe: Expression<SqlBool> = eb.or([
+          eb('vul_cnt', '>', 0),
+          eb('risk_cnt', '>', 0),
+          eb('virus_cnt', '>', 0),
+          eb('is_trust_image', '=', 0),
+        ]);
+        const today = eb.and([eb('first_seen', '>=', start), eb('first_seen', '<', end)]);
+        return [
+          eb.fn.countAll().as('image_count'),
+          eb.fn.countAll().filterWhere('scan_status', '=', 'SCANNED').as('scanned'),
+          eb.fn.countAll().filterWhere('vul_cnt', '>', 0).as('with_vuls'),
+          eb.fn.countAll().filterWhere('risk_cnt', '>', 0).as('with_risks'),
+          eb.fn.countAll().filterWhere('virus_cnt', '>', 0).as('with_virus'),
+          eb.fn.countAll().filterWhere('is_trust_image', '=', 0).as('untrusted'),
+          eb.fn.countAll().filterWhere(unsafe).as('unsafe'),
+          eb.fn.countAll().filterWhere(today).as('today_new'),
+          eb.fn
+            .countAll()
+            .filterWhere(eb.and([today, unsafe]))
+            .as('today_unsafe'),
+          eb.fn.max('scan_time').filterWhere('scan_time', '<>', '').as('latest_scan_time'),
+          eb.fn.sum('container_cnt').as('containers'),
+          eb.fn.max('host_cnt').as('hosts'),
+          eb.fn.max('super_node_cnt').as('super_nodes'),
+        ];
+      })
+      .executeTakeFirstOrThrow();
+    const imageCount = num(r.image_count);
+    const scannedCount = num(r.scanned);
+    return {
+      imageCount,
+      scannedCount,
+      unscannedCount: imageCount - scannedCount,
+      withVuls: num(r.with_vuls),
+      withRisks: num(r.with_risks),
+      withVirus: num(r.with_virus),
+      untrusted: num(r.untrusted),
+      unsafe: num(r.unsafe),
+      todayNew: num(r.today_new),
+      todayUnsafe: num(r.today_unsafe),
+      latestScanTime: r.latest_scan_time ?? '',
+      containerCount: num(r.containers),
+      hostCount: num(r.hosts),
+      superNodeCount: num(r.super_nodes),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}

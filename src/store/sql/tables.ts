@@ -1,0 +1,102 @@
+/**
+ * The store's tables as Kysely sees them (src/store/migrations creates them). Every dialect stores the
+ * same shapes: text, integers (booleans as 0/1), JSON arrays as text, times as text.
+ */
+export interface StoreDatabase {
+  images: ImagesTable;
+  image_names: ImageNamesTable;
+  image_layers: ImageLayersTable;
+  image_components: ImageComponentsTable;
+}
+
+/** One image of one account: every ImageDetail field as a column, so lists filter and sort in SQL. */
+export interface ImagesTable {
+  /** Account.uin */
+  uin: string;
+  image_id: string;
+  image_name: string;
+  image_digest: string;
+  /** `YYYY-MM-DD HH:MM:SS` (DESIGN §3), so text order is time order */
+  create_time: string;
+  size: number;
+  os_name: string;
+  architecture: string;
+  author: string;
+  build_history: string;
+  scan_time: string;
+  scan_status: string;
+  status: number;
+  vul_cnt: number;
+  risk_cnt: number;
+  sensitive_info_cnt: number;
+  virus_cnt: number;
+  host_cnt: number;
+  container_cnt: number;
+  super_node_cnt: number;
+  /** 0 or 1 */
+  is_trust_image: number;
+  is_authorized: number;
+  agent_error: string;
+  scan_error: string;
+  scan_vul_progress: number;
+  scan_virus_progress: number;
+  scan_risk_progress: number;
+  scan_vul_error: string;
+  scan_virus_error: string;
+  scan_risk_error: string;
+  remain_scan_time: number;
+  reason: string;
+  solution: string;
+  /** JSON array of strings */
+  repo_digests: string;
+  component_cnt: number;
+  /** vulnerabilities per level; 0 until vulnerability matching fills them */
+  critical_level_vul_cnt: number;
+  high_level_vul_cnt: number;
+  medium_level_vul_cnt: number;
+  low_level_vul_cnt: number;
+  /** ISO 8601 UTC instant of the first save, kept across rescans */
+  first_seen: string;
+  /** ISO 8601 UTC instant of the latest save */
+  updated_at: string;
+}
+
+/** ImageRecord.names in order; position 0 is the image name. */
+export interface ImageNamesTable {
+  uin: string;
+  image_id: string;
+  position: number;
+  name: string;
+}
+
+/** ImageRecord.layers, bottom layer at position 0. */
+export interface ImageLayersTable {
+  uin: string;
+  image_id: string;
+  position: number;
+  diff_id: string;
+  size: number;
+}
+
+/** ImageRecord.components in the order given; optional Component fields are NULL when absent. */
+export interface ImageComponentsTable {
+  uin: string;
+  image_id: string;
+  position: number;
+  name: string;
+  version: string;
+  type: string;
+  arch: string | null;
+  source_name: string | null;
+  source_version: string | null;
+  epoch: number | null;
+  release: string | null;
+  /** JSON array of strings */
+  licenses: string | null;
+  maintainer: string | null;
+  vendor: string | null;
+  modularity_label: string | null;
+  purl: string | null;
+  layer: string | null;
+  path: string | null;
+}

@@ -1,0 +1,162 @@
+import Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  type SqlBool,
+  SqliteAdapter,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteStatement,
+  sql,
+  type TransactionSettings,
+} from 'kysely';
+import type { SqlDialectOps } from '../sql/sql-dialect.js';
+import { SqlStore, type SqlStoreOptions } from '../sql/sql-store.js';
+import type { StoreDatabase } from '../sql/tables.js';
+
+/** Up to this many values are bound one parameter each; longer lists go through json_each. */
+const INLINE_VALUES = 32;
+
+/**
+ * A short value list binds one parameter per value, which the planner handles best. A longer one
+ * travels as one JSON text parameter expanded by json_each, so thousands of values need neither
+ * thousands of parameters nor an expression deeper than SQLite's limit of 1000. SQLite's LIKE folds
+ * ASCII case only.
+ */
+export const sqliteOps: SqlDialectOps = {
+  inList: (column, values) =>
+    values.length <= INLINE_VALUES
+      ? sql<SqlBool>`${column} in (${sql.join(values)})`
+      : sql<SqlBool>`${column} in (select v.value from json_each(${JSON.stringify(values)}) as v)`,
+  likeAny: (column, patterns) =>
+    patterns.length <= INLINE_VALUES
+      ? sql<SqlBool>`(${sql.join(
+          patterns.map((p) => sql`${column} like ${p} escape '\\'`),
+          sql` or `,
+        )})`
+      : sql<SqlBool>`exists (select 1 from json_each(${JSON.stringify(patterns)}) as p where ${column} like p.value escape '\\')`,
+  maxParameters: 32766,
+};
+
+/**
+ * Write transactions start with BEGIN IMMEDIATE: the write lock is taken (waiting up to busy_timeout)
+ * before anything is read, so two processes never deadlock upgrading a read lock. Read-only
+ * transactions stay deferred and see one WAL snapshot.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    const begin = settings?.accessMode === 'read only' ? 'begin' : 'begin immediate';
+    await connection.executeQuery(CompiledQuery.raw(begin));
+  }
+}
+
+/**
+ * SQLite's DDL is transactional, so Kysely's Migrator may run all pending migrations in one
+ * (immediate) transaction: a second process waits for the first, then finds nothing left to do.
+ * Kysely's own SQLite adapter says otherwise and would run them with no lock at all.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/** A reading statement that fetches arrays and builds the row objects in JS, which is faster for wide rows. */
+function arrayRows(statement: Database.Statement): SqliteStatement {
+  const raw = statement.raw(true);
+  const names = raw.columns().map((c) => c.name);
+  const toObject = (values: unknown[]) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i] as string] = values[i];
+    return row;
+  };
+  return {
+    reader: true,
+    all: (parameters) => (raw.all(...parameters) as unknown[][]).map(toObject),
+    run: (parameters) => raw.run(...parameters),
+    *iterate(parameters) {
+      for (const values of raw.iterate(...parameters)) yield toObject(values as unknown[]);
+    },
+  };
+}
+
+/**
+ * The database as Kysely's dialect sees it, with prepared statements reused by SQL text (LRU):
+ * Kysely prepares every query anew, and preparing costs more than running most of them.
+ */
+function reusingStatements(database: Database.Database, capacity = 256): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text);
+      } else {
+        const prepared = database.prepare(text);
+        statement = prepared.reader ? arrayRows(prepared) : prepared;
+        if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
+
+export interface SqliteStoreOptions extends SqlStoreOptions {
+  /** how long a statement waits for another connection's lock before failing (default 10 s) */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) the SQLite store in `file`, or a private in-memory one for `':memory:'`;
+ * call `migrate()` before use. A Store (plus SqlStore.saveImages for bulk loads). WAL journal with
+ * synchronous=NORMAL: a transaction is atomic across crashes, and only a power cut can lose the last
+ * committed ones. Foreign keys on.
+ */
+export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<SqlStore> {
+  let database: Database.Database;
+  try {
+    database = new Database(file);
+  } catch (cause) {
+    throw new Error(`store: cannot open SQLite database ${file}`, { cause });
+  }
+  try {
+    database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+  } catch (cause) {
+    database.close();
+    throw new Error(`store: cannot configure SQLite database ${file}`, { cause });
+  }
+  const db = new Kysely<StoreDatabase>({
+    dialect: new ImmediateSqliteDialect({ database: reusingStatements(database) }),
+  });
+  return new SqlStore(db, sqliteOps, options);
+}

@@ -1,0 +1,111 @@
+import type { Component } from '../core/component.js';
+import type { ImageDetail } from '../scan/detail.js';
+
+/** An account: the owner of every asset. No store call ever returns another account's data. */
+export interface Account {
+  appId: number;
+  /** account id (TCSS "Uin"), the key every asset is stored under */
+  uin: string;
+}
+
+/** What a finished scan leaves in the store for one image of one account. */
+export interface ImageRecord {
+  /** DescribeAssetImageDetail's fields as DESIGN §3 defines them */
+  detail: ImageDetail;
+  components: Component[];
+  /** every reference the image was seen under, normalised; the first is detail.ImageName */
+  names: string[];
+  /** diffIDs, bottom layer first */
+  layers: { diffID: string; size: number }[];
+}
+
+/** Sorting and paging shared by the list queries. `by` is a field name of the listed rows. */
+export interface Page {
+  limit: number;
+  offset: number;
+  by?: string;
+  order?: 'asc' | 'desc';
+}
+
+/**
+ * Image list filters (DescribeAssetImageList / DescribeAssetImageSimpleList). Every value list is
+ * OR-ed within a filter and filters are AND-ed; `exact` false means substring match (case-insensitive),
+ * with SQL/LIKE metacharacters in values matched literally.
+ */
+export interface ImageFilter {
+  imageName?: { values: string[]; exact: boolean };
+  imageId?: { values: string[]; exact: boolean };
+  osName?: { values: string[]; exact: boolean };
+  /** matches image name or image id (SimpleList's Keywords) */
+  keywords?: { values: string[]; exact: boolean };
+  /** DESIGN §3 ScanStatus strings: NOT_SCAN, WAIT_SCAN, SCANNING, SCAN_ERR, CANCELED, SCANNED */
+  scanStatus?: string[];
+  /** security risks any of which the image must have: VirusCnt, RiskCnt, VulCnt, IsTrustImage (untrusted), … */
+  securityRisk?: string[];
+}
+
+export interface ImageListRow extends ImageDetail {
+  ComponentCnt: number;
+}
+
+export interface ComponentFilter {
+  name?: { values: string[]; exact: boolean };
+  version?: { values: string[]; exact: boolean };
+  type?: { values: string[]; exact: boolean };
+}
+
+export interface ComponentRow extends Component {
+  imageId: string;
+}
+
+export interface AccountSummary {
+  imageCount: number;
+  scannedCount: number;
+  unscannedCount: number;
+  /** images with VulCnt > 0 / RiskCnt > 0 / VirusCnt > 0 / untrusted */
+  withVuls: number;
+  withRisks: number;
+  withVirus: number;
+  untrusted: number;
+  /** images with any of the above */
+  unsafe: number;
+  /** images first stored today (server time zone) */
+  todayNew: number;
+  todayUnsafe: number;
+  /** latest ScanTime, '' when none */
+  latestScanTime: string;
+  containerCount: number;
+  hostCount: number;
+  superNodeCount: number;
+}
+
+/**
+ * Persistent inventory. Implementations: SQLite (embedded default), PostgreSQL (later), one contract
+ * test suite for both. Postconditions are stated per method.
+ */
+export interface Store {
+  /** Creates or upgrades the schema; idempotent. */
+  migrate(): Promise<void>;
+  /**
+   * Stores one image's scan result for `account`, replacing any earlier result of the same ImageID
+   * for that account, in one transaction: afterwards readers see all of it or none of it.
+   */
+  saveImage(account: Account, image: ImageRecord): Promise<void>;
+  /** The stored detail, or undefined when this account has no such image. */
+  getImage(account: Account, imageId: string): Promise<ImageDetail | undefined>;
+  /** Images of the account matching `filter`, sorted and paged; `total` counts all matches. */
+  listImages(
+    account: Account,
+    filter: ImageFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: ImageListRow[] }>;
+  /** Components of one image of the account; undefined when the account has no such image. */
+  listComponents(
+    account: Account,
+    imageId: string,
+    filter: ComponentFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: ComponentRow[] } | undefined>;
+  summary(account: Account, timeZone: string): Promise<AccountSummary>;
+  close(): Promise<void>;
+}
