@@ -81,7 +81,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       );
     }
   }
-  const credentials = asBadInput(file ?? 'environment', () => loadCredentials({ file, env: process.env }));
+  // a variable set to the empty string counts as unset, as in most tools
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
+  const credentials = asBadInput(file ?? 'environment', () => loadCredentials({ file, env }));
   const lifted = process.env.HULLSCAN_RATE_LIMIT === '0';
   let server: ReturnType<typeof createApiServer>;
   try {
