@@ -17,6 +17,55 @@ export interface ImageRecord {
   names: string[];
   /** diffIDs, bottom layer first */
   layers: { diffID: string; size: number }[];
+  /**
+   * Vulnerabilities matched against the image's components, when matching ran; VulCnt, the per-level
+   * counts, Reason and Solution of the stored image then follow from them.
+   */
+  vulnerabilities?: VulnerabilityRow[];
+}
+
+/** One (advisory, component) pair of an image, with the fields ImagesVul shows. */
+export interface VulnerabilityRow {
+  advisoryId: string;
+  /** the CVE the advisory is about when it names one, else its id */
+  cveId: string;
+  aliases: string[];
+  name: string;
+  component: string;
+  version: string;
+  componentType: string;
+  purl: string;
+  /** fixed versions the advisory names; empty when unfixed */
+  fixedVersions: string[];
+  /** 1 low, 2 medium, 3 high, 4 critical */
+  level: number;
+  cvss3Score: number;
+  cvss3Vector: string;
+  description: string;
+  references: string[];
+  /** what to do: which package to upgrade to which version */
+  officialSolution: string;
+  /** advisory published time, `YYYY-MM-DD HH:MM:SS` */
+  submitTime: string;
+  /** `CanBeFixed` when a fixed version exists */
+  tags: string[];
+  category: string;
+  unfixed: boolean;
+}
+
+/** Vulnerability list filters: Name (substring of name or CVE id), Level (1–4), CVE id. */
+export interface VulnerabilityFilter {
+  name?: { values: string[]; exact: boolean };
+  level?: number[];
+  cveId?: { values: string[]; exact: boolean };
+}
+
+/** The fields the re-matcher needs of a stored image. */
+export interface StoredIndex {
+  uin: string;
+  imageId: string;
+  osName: string;
+  components: Component[];
 }
 
 /** Sorting and paging shared by the list queries. `by` is a field name of the listed rows. */
@@ -107,5 +156,27 @@ export interface Store {
     page: Page,
   ): Promise<{ total: number; rows: ComponentRow[] } | undefined>;
   summary(account: Account, timeZone: string): Promise<AccountSummary>;
+  /**
+   * Replaces the vulnerabilities of one stored image (any account: the re-matcher's call) and sets
+   * its VulCnt, per-level counts, Reason and Solution from them, in one transaction. False when the
+   * image is gone.
+   */
+  replaceVulnerabilities(
+    uin: string,
+    imageId: string,
+    rows: VulnerabilityRow[],
+    text: { reason: string; solution: string },
+  ): Promise<boolean>;
+  /** Vulnerabilities of one image of the account, filtered, sorted (Level by default, highest first) and paged. */
+  listVulnerabilities(
+    account: Account,
+    imageId: string,
+    filter: VulnerabilityFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: VulnerabilityRow[] } | undefined>;
+  /** Vulnerability count per component `name\0version` of one image of the account. */
+  componentVulCounts(account: Account, imageId: string): Promise<Map<string, number>>;
+  /** Stored indexes of every account in a stable order, `limit` at a time after `after` (a cursor). */
+  storedIndexes(after: { uin: string; imageId: string } | undefined, limit: number): Promise<StoredIndex[]>;
   close(): Promise<void>;
 }

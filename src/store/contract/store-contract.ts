@@ -8,6 +8,8 @@ import type {
   ImageRecord,
   Page,
   Store,
+  VulnerabilityFilter,
+  VulnerabilityRow,
 } from '../store.js';
 import { alice, bareComponent, bob, detail, fullComponent, imageId, record } from './fixtures.js';
 
@@ -836,6 +838,105 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
 
       it('rejects an unknown time zone', async () => {
         await expect(store.summary(alice, 'Mars/Olympus_Mons')).rejects.toThrow(RangeError);
+      });
+    });
+
+    describe('vulnerabilities', () => {
+      const allV: Page = { limit: 1000, offset: 0 };
+      const vuln = (i: number, level: number, component = `pkg-${i}`, version = '1.0'): VulnerabilityRow => ({
+        advisoryId: `DSA-${i}`,
+        cveId: `CVE-2024-${1000 + i}`,
+        aliases: [`CVE-2024-${1000 + i}`],
+        name: `flaw ${i} in ${component}`,
+        component,
+        version,
+        componentType: 'deb',
+        purl: `pkg:deb/debian/${component}@${version}`,
+        fixedVersions: i % 2 ? [] : [`${version}-1`],
+        level,
+        cvss3Score: level * 2 + 0.5,
+        cvss3Vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+        description: 'd',
+        references: [`https://example.org/${i}`],
+        officialSolution: i % 2 ? '' : `upgrade ${component} to ${version}-1`,
+        submitTime: '2024-01-01 00:00:00',
+        tags: i % 2 ? [] : ['CanBeFixed'],
+        category: 'os',
+        unfixed: i % 2 === 1,
+      });
+
+      it('are saved with the image, drive VulCnt and the level counts, and are replaced by re-matching', async () => {
+        const rows = [vuln(1, 4), vuln(2, 3), vuln(3, 3), vuln(4, 1, 'pkg-1', '1.0')];
+        await store.saveImage(alice, { ...record(1), vulnerabilities: rows });
+        expect((await store.getImage(alice, imageId(1)))?.VulCnt).toBe(4);
+        const listed = await store.listImages(alice, {}, all);
+        expect(listed.rows[0]).toMatchObject({ VulCnt: 4 });
+        const got = await store.listVulnerabilities(alice, imageId(1), {}, allV);
+        expect(got?.total).toBe(4);
+        expect(got?.rows.map((r) => r.level)).toEqual([4, 3, 3, 1]);
+        expect(got?.rows[0]).toEqual(rows[0]);
+        expect(await store.componentVulCounts(alice, imageId(1))).toEqual(
+          new Map([
+            ['pkg-1\u00001.0', 2],
+            ['pkg-2\u00001.0', 1],
+            ['pkg-3\u00001.0', 1],
+          ]),
+        );
+        expect(
+          await store.replaceVulnerabilities(alice.uin, imageId(1), [vuln(9, 2)], {
+            reason: 'r',
+            solution: 's',
+          }),
+        ).toBe(true);
+        expect(await store.getImage(alice, imageId(1))).toMatchObject({
+          VulCnt: 1,
+          Reason: 'r',
+          Solution: 's',
+        });
+        expect(
+          (await store.listVulnerabilities(alice, imageId(1), {}, allV))?.rows.map((r) => r.advisoryId),
+        ).toEqual(['DSA-9']);
+        expect(
+          await store.replaceVulnerabilities(alice.uin, imageId(99), [], { reason: '', solution: '' }),
+        ).toBe(false);
+        await store.saveImage(alice, { ...record(1), vulnerabilities: [] });
+        expect((await store.listVulnerabilities(alice, imageId(1), {}, allV))?.total).toBe(0);
+      });
+
+      it('filter by level and name, sort and page, and stay within the account', async () => {
+        const rows = [vuln(1, 4), vuln(2, 3), vuln(3, 2), vuln(4, 1)];
+        await store.saveImage(alice, { ...record(1), vulnerabilities: rows });
+        await store.saveImage(bob, { ...record(1), vulnerabilities: [vuln(7, 1)] });
+        const list = (f: VulnerabilityFilter, p: Page = allV) =>
+          store.listVulnerabilities(alice, imageId(1), f, p);
+        expect((await list({ level: [3, 4] }))?.rows.map((r) => r.level)).toEqual([4, 3]);
+        expect(
+          (await list({ name: { values: ['FLAW 2'], exact: false } }))?.rows.map((r) => r.advisoryId),
+        ).toEqual(['DSA-2']);
+        expect((await list({ name: { values: ['CVE-2024-1003'], exact: true } }))?.total).toBe(1);
+        expect(
+          (await list({}, { limit: 2, offset: 1, by: 'Level', order: 'asc' }))?.rows.map((r) => r.level),
+        ).toEqual([2, 3]);
+        expect((await list({ name: { values: ['%'], exact: false } }))?.total).toBe(0);
+        expect(
+          (await store.listVulnerabilities(bob, imageId(1), {}, allV))?.rows.map((r) => r.advisoryId),
+        ).toEqual(['DSA-7']);
+        expect(await store.listVulnerabilities(bob, imageId(2), {}, allV)).toBeUndefined();
+        await expect(list({}, { ...allV, by: 'Nope' })).rejects.toThrow(/cannot sort/);
+      });
+
+      it('hand out every stored index, page by page, across accounts', async () => {
+        for (let i = 1; i <= 5; i++) await store.saveImage(i % 2 ? alice : bob, record(i));
+        const seen: string[] = [];
+        let after: { uin: string; imageId: string } | undefined;
+        for (;;) {
+          const page = await store.storedIndexes(after, 2);
+          if (page.length === 0) break;
+          for (const p of page) seen.push(`${p.uin}/${p.imageId}/${p.components.length}`);
+          after = { uin: page.at(-1)!.uin, imageId: page.at(-1)!.imageId };
+        }
+        expect(seen).toHaveLength(5);
+        expect(new Set(seen).size).toBe(5);
       });
     });
   });

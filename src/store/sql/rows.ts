@@ -1,7 +1,7 @@
 import type { Component } from '../../core/component.js';
 import type { ImageDetail } from '../../scan/detail.js';
-import type { ComponentRow, ImageListRow } from '../store.js';
-import type { ImageComponentsTable, ImagesTable } from './tables.js';
+import type { ComponentRow, ImageListRow, VulnerabilityRow } from '../store.js';
+import type { ImageComponentsTable, ImagesTable, ImageVulnerabilitiesTable } from './tables.js';
 
 type ImageColumns = Omit<ImagesTable, 'uin' | 'first_seen' | 'updated_at'>;
 
@@ -178,4 +178,73 @@ export function componentRow(r: ImageComponentsTable): ComponentRow {
   if (r.layer !== null) c.layer = r.layer;
   if (r.path !== null) c.path = r.path;
   return c;
+}
+
+/** A vulnerability row as stored (lists as JSON text, booleans as 0/1). */
+export function vulnerabilityColumns(
+  uin: string,
+  imageId: string,
+  position: number,
+  v: VulnerabilityRow,
+): ImageVulnerabilitiesTable {
+  return {
+    uin,
+    image_id: imageId,
+    position,
+    advisory_id: v.advisoryId,
+    cve_id: v.cveId,
+    aliases: JSON.stringify(v.aliases),
+    name: v.name,
+    component: v.component,
+    version: v.version,
+    component_type: v.componentType,
+    purl: v.purl,
+    fixed_versions: JSON.stringify(v.fixedVersions),
+    level: v.level,
+    cvss3_score: v.cvss3Score,
+    cvss3_vector: v.cvss3Vector,
+    description: v.description,
+    reference: JSON.stringify(v.references),
+    official_solution: v.officialSolution,
+    submit_time: v.submitTime,
+    tags: JSON.stringify(v.tags),
+    category: v.category,
+    unfixed: v.unfixed ? 1 : 0,
+  };
+}
+
+export function vulnerabilityRow(r: ImageVulnerabilitiesTable): VulnerabilityRow {
+  return {
+    advisoryId: r.advisory_id,
+    cveId: r.cve_id,
+    aliases: JSON.parse(r.aliases) as string[],
+    name: r.name,
+    component: r.component,
+    version: r.version,
+    componentType: r.component_type,
+    purl: r.purl,
+    fixedVersions: JSON.parse(r.fixed_versions) as string[],
+    level: Number(r.level),
+    cvss3Score: Number(r.cvss3_score),
+    cvss3Vector: r.cvss3_vector,
+    description: r.description,
+    references: JSON.parse(r.reference) as string[],
+    officialSolution: r.official_solution,
+    submitTime: r.submit_time,
+    tags: JSON.parse(r.tags) as string[],
+    category: r.category,
+    unfixed: Number(r.unfixed) === 1,
+  };
+}
+
+/** VulCnt and the per-level counts of a set of vulnerability rows. */
+export function vulnerabilityCounts(rows: VulnerabilityRow[]) {
+  const by = (l: number) => rows.filter((r) => r.level === l).length;
+  return {
+    vul_cnt: rows.length,
+    critical_level_vul_cnt: by(4),
+    high_level_vul_cnt: by(3),
+    medium_level_vul_cnt: by(2),
+    low_level_vul_cnt: by(1),
+  };
 }

@@ -11,6 +11,9 @@ import type {
   ImageRecord,
   Page,
   Store,
+  StoredIndex,
+  VulnerabilityFilter,
+  VulnerabilityRow,
 } from '../store.js';
 import { dayRange } from './day-range.js';
 import {
@@ -27,8 +30,11 @@ import {
   imageColumns,
   imageDetail,
   imageListRow,
+  vulnerabilityColumns,
+  vulnerabilityCounts,
+  vulnerabilityRow,
 } from './rows.js';
-import type { SqlDialectOps } from './sql-dialect.js';
+import { likeContains, type SqlDialectOps } from './sql-dialect.js';
 import type { StoreDatabase } from './tables.js';
 
 export interface SqlStoreOptions {
@@ -93,13 +99,20 @@ export class SqlStore implements Store {
     const id = image.detail.ImageID;
     const now = this.#now().toISOString();
     const { image_id: _, ...columns } = imageColumns(image.detail, image.components.length);
+    // a rescan's components may differ: earlier matches go; with new ones given, the counts follow them
+    if (image.vulnerabilities) Object.assign(columns, vulnerabilityCounts(image.vulnerabilities));
     const max = this.#ops.maxParameters;
     await trx
       .insertInto('images')
       .values({ uin, image_id: id, ...columns, first_seen: now, updated_at: now })
       .onConflict((oc) => oc.columns(['uin', 'image_id']).doUpdateSet({ ...columns, updated_at: now }))
       .execute();
-    for (const table of ['image_components', 'image_layers', 'image_names'] as const) {
+    for (const table of [
+      'image_vulnerabilities',
+      'image_components',
+      'image_layers',
+      'image_names',
+    ] as const) {
       await trx.deleteFrom(table).where('uin', '=', uin).where('image_id', '=', id).execute();
     }
     const names = image.names.map((name, position) => ({ uin, image_id: id, position, name }));
@@ -115,6 +128,160 @@ export class SqlStore implements Store {
     const components = image.components.map((c, position) => componentColumns(uin, id, position, c));
     for (const rows of chunks(components, max))
       await trx.insertInto('image_components').values(rows).execute();
+    await this.#insertVulnerabilities(trx, uin, id, image.vulnerabilities ?? []);
+  }
+
+  async #insertVulnerabilities(
+    trx: Transaction<StoreDatabase>,
+    uin: string,
+    id: string,
+    vulns: VulnerabilityRow[],
+  ): Promise<void> {
+    const rows = vulns.map((v, position) => vulnerabilityColumns(uin, id, position, v));
+    for (const part of chunks(rows, this.#ops.maxParameters))
+      await trx.insertInto('image_vulnerabilities').values(part).execute();
+  }
+
+  async replaceVulnerabilities(
+    uin: string,
+    imageId: string,
+    rows: VulnerabilityRow[],
+    text: { reason: string; solution: string },
+  ): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('images')
+        .set({ ...vulnerabilityCounts(rows), reason: text.reason, solution: text.solution })
+        .where('uin', '=', uin)
+        .where('image_id', '=', imageId)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return false;
+      await trx
+        .deleteFrom('image_vulnerabilities')
+        .where('uin', '=', uin)
+        .where('image_id', '=', imageId)
+        .execute();
+      await this.#insertVulnerabilities(trx, uin, imageId, rows);
+      return true;
+    });
+  }
+
+  /** Without `by`, highest level first; ties keep the matcher's order. */
+  async listVulnerabilities(
+    account: Account,
+    imageId: string,
+    filter: VulnerabilityFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: VulnerabilityRow[] } | undefined> {
+    const columns: Record<string, 'level' | 'cve_id' | 'name' | 'component' | 'cvss3_score' | 'submit_time'> =
+      {
+        Level: 'level',
+        CVEID: 'cve_id',
+        Name: 'name',
+        Component: 'component',
+        CVSSV3Score: 'cvss3_score',
+        SubmitTime: 'submit_time',
+      };
+    const column = page.by ? columns[page.by] : 'level';
+    if (!column)
+      throw new Error(
+        `vulnerability list: cannot sort by "${page.by}" (sortable: ${Object.keys(columns).join(', ')})`,
+      );
+    const order = page.order ?? (page.by ? 'asc' : 'desc');
+    const ops = this.#ops;
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const image = await trx
+          .selectFrom('images')
+          .select('image_id')
+          .where('uin', '=', account.uin)
+          .where('image_id', '=', imageId)
+          .executeTakeFirst();
+        if (!image) return undefined;
+        let q = trx
+          .selectFrom('image_vulnerabilities')
+          .where('uin', '=', account.uin)
+          .where('image_id', '=', imageId);
+        if (filter.level?.length) q = q.where('level', 'in', filter.level);
+        if (filter.name?.values.length) {
+          const f = filter.name;
+          q = q.where((eb) =>
+            eb.or([
+              f.exact
+                ? ops.inList(eb.ref('name'), f.values)
+                : ops.likeAny(eb.ref('name'), f.values.map(likeContains)),
+              f.exact
+                ? ops.inList(eb.ref('cve_id'), f.values)
+                : ops.likeAny(eb.ref('cve_id'), f.values.map(likeContains)),
+            ]),
+          );
+        }
+        if (filter.cveId?.values.length) {
+          const f = filter.cveId;
+          q = q.where((eb) =>
+            f.exact
+              ? ops.inList(eb.ref('cve_id'), f.values)
+              : ops.likeAny(eb.ref('cve_id'), f.values.map(likeContains)),
+          );
+        }
+        const { n } = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const total = num(n);
+        if (page.offset >= total || page.limit === 0) return { total, rows: [] };
+        const rows = await q
+          .selectAll()
+          .orderBy(column, order)
+          .orderBy('position', 'asc')
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute();
+        return { total, rows: rows.map(vulnerabilityRow) };
+      });
+  }
+
+  async componentVulCounts(account: Account, imageId: string): Promise<Map<string, number>> {
+    const rows = await this.#db
+      .selectFrom('image_vulnerabilities')
+      .select(['component', 'version', (eb) => eb.fn.countAll().as('n')])
+      .where('uin', '=', account.uin)
+      .where('image_id', '=', imageId)
+      .groupBy(['component', 'version'])
+      .execute();
+    return new Map(rows.map((r) => [`${r.component}\0${r.version}`, num(r.n)]));
+  }
+
+  async storedIndexes(
+    after: { uin: string; imageId: string } | undefined,
+    limit: number,
+  ): Promise<StoredIndex[]> {
+    let q = this.#db.selectFrom('images').select(['uin', 'image_id', 'os_name']);
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('uin', '>', after.uin),
+          eb.and([eb('uin', '=', after.uin), eb('image_id', '>', after.imageId)]),
+        ]),
+      );
+    }
+    const images = await q.orderBy('uin').orderBy('image_id').limit(limit).execute();
+    const out: StoredIndex[] = [];
+    for (const im of images) {
+      const comps = await this.#db
+        .selectFrom('image_components')
+        .selectAll()
+        .where('uin', '=', im.uin)
+        .where('image_id', '=', im.image_id)
+        .orderBy('position')
+        .execute();
+      out.push({
+        uin: im.uin,
+        imageId: im.image_id,
+        osName: im.os_name,
+        components: comps.map(componentRow),
+      });
+    }
+    return out;
   }
 
   async getImage(account: Account, imageId: string): Promise<ImageDetail | undefined> {

@@ -7,6 +7,33 @@ export interface StoreDatabase {
   image_names: ImageNamesTable;
   image_layers: ImageLayersTable;
   image_components: ImageComponentsTable;
+  image_vulnerabilities: ImageVulnerabilitiesTable;
+}
+
+/** One (advisory, component) pair of an image; lists as JSON text, level 1–4. */
+export interface ImageVulnerabilitiesTable {
+  uin: string;
+  image_id: string;
+  position: number;
+  advisory_id: string;
+  cve_id: string;
+  aliases: string;
+  name: string;
+  component: string;
+  version: string;
+  component_type: string;
+  purl: string;
+  fixed_versions: string;
+  level: number;
+  cvss3_score: number;
+  cvss3_vector: string;
+  description: string;
+  reference: string;
+  official_solution: string;
+  submit_time: string;
+  tags: string;
+  category: string;
+  unfixed: number;
 }
 
 /** One image of one account: every ImageDetail field as a column, so lists filter and sort in SQL. */

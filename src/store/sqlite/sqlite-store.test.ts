@@ -53,7 +53,10 @@ describe('SQLite store', () => {
         rows('select position, diff_id, size from image_layers where uin = ? order by position'),
       ).toEqual([{ position: 0, diff_id: 'sha256:dd', size: 2 ** 40 }]);
       expect(db.prepare('select count(*) n from image_names where uin = ?').get(bob.uin)).toEqual({ n: 1 });
-      expect(db.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001-images' }]);
+      expect(db.prepare('select name from kysely_migration').all()).toEqual([
+        { name: '0001-images' },
+        { name: '0002-vulnerabilities' },
+      ]);
     } finally {
       db.close();
       await store.close();
@@ -115,7 +118,10 @@ describe('SQLite store', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('foreign_key_check')).toEqual([]);
-      expect(db.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001-images' }]);
+      expect(db.prepare('select name from kysely_migration').all()).toEqual([
+        { name: '0001-images' },
+        { name: '0002-vulnerabilities' },
+      ]);
     } finally {
       db.close();
     }
