@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BadInputError } from '../core/errors.js';
+import { DB_USAGE, dbCommand } from './db-command.js';
 import { SCAN_USAGE, scanCommand } from './scan-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { SUBMIT_USAGE, submitCommand } from './submit-command.js';
@@ -10,6 +11,7 @@ commands:
   scan REF      inventory an image (OS, packages, build history) into the data directory's store
   serve         answer the TCSS API (tcss 2020-11-01, TC3 and v1 signatures) for that store
   submit REF    scan an image here and store the result in a running server's inventory
+  db            import advisories (OSV, Debian tracker, Alpine secdb) and re-match stored images
   version       print the version
 
 ${SCAN_USAGE}
@@ -17,6 +19,8 @@ ${SCAN_USAGE}
 ${SERVE_USAGE}
 
 ${SUBMIT_USAGE}
+
+${DB_USAGE}
 
 exit codes: 0 success, 1 findings matched --exit-code (later), 2 bad input or usage, 3 internal error`;
 
@@ -42,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'submit':
         return await submitCommand(rest);
+      case 'db':
+        return await dbCommand(rest);
       case 'version':
       case '--version':
         process.stdout.write(`hullscan ${version()}\n`);

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { imagesVul } from '../api/actions/DescribeAssetImageVulList/index.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
+import { openVulnDbIfPresent, withVulnerabilities } from '../match/match-image.js';
 import { imageRecord } from '../scan/image-record.js';
 import { scanImage } from '../scan/scan-image.js';
 import { parsePlatform } from '../sources/platform.js';
@@ -78,7 +80,16 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
   }
   const dataDir = values.data ?? defaultDataDir();
-  const record = imageRecord(result, timeZone);
+  let record = imageRecord(result, timeZone);
+  const vulndb = await openVulnDbIfPresent(dataDir);
+  if (vulndb) {
+    try {
+      record = await withVulnerabilities(record, result.os, vulndb, timeZone);
+    } finally {
+      await vulndb.close();
+    }
+  }
+  const vulnerabilities = record.vulnerabilities ?? [];
   const store = await openStore(dataDir);
   try {
     await store.saveImage(localAccount(), record);
@@ -104,6 +115,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
       image: configSummary(result.manifest.config),
       layers: result.layers,
       components,
+      vulnerabilities: vulnerabilities.map((v) => ({
+        ...imagesVul(v),
+        AdvisoryID: v.advisoryId,
+        Aliases: v.aliases,
+        ComponentType: v.componentType,
+        Purl: v.purl,
+        Fixable: v.fixedVersions.length > 0,
+      })),
       problems: result.problems,
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -119,6 +138,12 @@ export async function scanCommand(argv: string[]): Promise<number> {
     `Size       ${humanBytes(detail.Size)} in ${result.layers.length} layers (${result.layers.filter((l) => l.cached).length} from cache)`,
     `Packages   ${components.length}${countsByType(components)}`,
   ];
+  lines.push(
+    vulndb
+      ? `Vulns      ${vulnerabilities.length}${levelCounts(vulnerabilities)}`
+      : 'Vulns      not matched (no advisory database: hullscan db import FEED…)',
+  );
+  if (detail.Solution) lines.push(`Fix        ${detail.Solution}`);
   if (result.problems.length)
     lines.push(
       `Problems   ${result.problems.length} (files that could not be read fully; see --format json)`,
@@ -138,6 +163,19 @@ export async function scanCommand(argv: string[]): Promise<number> {
     }
     lines.push(table(rows));
   }
+  if (vulnerabilities.length) {
+    const rows = [['LEVEL', 'ID', 'PACKAGE', 'INSTALLED', 'FIXED IN']];
+    for (const v of vulnerabilities) {
+      rows.push([
+        LEVELS[v.level] ?? '',
+        v.cveId,
+        v.component,
+        v.version,
+        v.fixedVersions.join(', ') || '(no fix yet)',
+      ]);
+    }
+    lines.push('', table(rows));
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -146,4 +184,14 @@ function countsByType(cs: { type: string }[]): string {
   const m = new Map<string, number>();
   for (const c of cs) m.set(c.type, (m.get(c.type) ?? 0) + 1);
   return m.size ? ` (${[...m].map(([t, n]) => `${t} ${n}`).join(', ')})` : '';
+}
+
+const LEVELS = ['', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+function levelCounts(vs: { level: number }[]): string {
+  const parts = [4, 3, 2, 1]
+    .map((l) => [LEVELS[l]!.toLowerCase(), vs.filter((v) => v.level === l).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }

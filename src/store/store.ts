@@ -95,6 +95,11 @@ export interface ImageFilter {
 
 export interface ImageListRow extends ImageDetail {
   ComponentCnt: number;
+  /** vulnerabilities per level (4 critical … 1 low); they add up to VulCnt */
+  CriticalLevelVulCnt: number;
+  HighLevelVulCnt: number;
+  MediumLevelVulCnt: number;
+  LowLevelVulCnt: number;
 }
 
 export interface ComponentFilter {

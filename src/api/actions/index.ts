@@ -2,6 +2,7 @@ import type { Action } from '../action.js';
 import { describeAssetImageDetail } from './DescribeAssetImageDetail/index.js';
 import { describeAssetImageList } from './DescribeAssetImageList/index.js';
 import { describeAssetImageSimpleList } from './DescribeAssetImageSimpleList/index.js';
+import { describeAssetImageVulList } from './DescribeAssetImageVulList/index.js';
 import { describeAssetSummary } from './DescribeAssetSummary/index.js';
 import { describeImageComponentList } from './DescribeImageComponentList/index.js';
 import { submitAssetImageIndex } from './SubmitAssetImageIndex/index.js';
@@ -12,6 +13,7 @@ export function allActions(): Action[] {
     describeAssetImageDetail,
     describeAssetImageList,
     describeAssetImageSimpleList,
+    describeAssetImageVulList,
     describeImageComponentList,
     describeAssetSummary,
     submitAssetImageIndex,

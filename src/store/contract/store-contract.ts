@@ -133,7 +133,14 @@ function catalog(): ImageRecord[] {
   });
 }
 
-const listRow = (r: ImageRecord): ImageListRow => ({ ...r.detail, ComponentCnt: r.components.length });
+const listRow = (r: ImageRecord): ImageListRow => ({
+  ...r.detail,
+  ComponentCnt: r.components.length,
+  CriticalLevelVulCnt: 0,
+  HighLevelVulCnt: 0,
+  MediumLevelVulCnt: 0,
+  LowLevelVulCnt: 0,
+});
 
 /** What a list row sorts by for `field`; per-level vulnerability counts are 0 until matching exists. */
 function sortKey(row: ImageListRow, field: string): string | number {
@@ -870,7 +877,13 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         await store.saveImage(alice, { ...record(1), vulnerabilities: rows });
         expect((await store.getImage(alice, imageId(1)))?.VulCnt).toBe(4);
         const listed = await store.listImages(alice, {}, all);
-        expect(listed.rows[0]).toMatchObject({ VulCnt: 4 });
+        expect(listed.rows[0]).toMatchObject({
+          VulCnt: 4,
+          CriticalLevelVulCnt: 1,
+          HighLevelVulCnt: 2,
+          MediumLevelVulCnt: 0,
+          LowLevelVulCnt: 1,
+        });
         const got = await store.listVulnerabilities(alice, imageId(1), {}, allV);
         expect(got?.total).toBe(4);
         expect(got?.rows.map((r) => r.level)).toEqual([4, 3, 3, 1]);

@@ -41,6 +41,10 @@ export const DETAIL_COLUMNS = [
   'solution',
   'repo_digests',
   'component_cnt',
+  'critical_level_vul_cnt',
+  'high_level_vul_cnt',
+  'medium_level_vul_cnt',
+  'low_level_vul_cnt',
 ] as const satisfies readonly (keyof ImagesTable)[];
 
 export type DetailColumns = Pick<ImagesTable, (typeof DETAIL_COLUMNS)[number]>;
@@ -131,7 +135,14 @@ export function imageDetail(r: DetailColumns): ImageDetail {
 }
 
 export function imageListRow(r: DetailColumns): ImageListRow {
-  return { ...imageDetail(r), ComponentCnt: num(r.component_cnt) };
+  return {
+    ...imageDetail(r),
+    ComponentCnt: num(r.component_cnt),
+    CriticalLevelVulCnt: num(r.critical_level_vul_cnt),
+    HighLevelVulCnt: num(r.high_level_vul_cnt),
+    MediumLevelVulCnt: num(r.medium_level_vul_cnt),
+    LowLevelVulCnt: num(r.low_level_vul_cnt),
+  };
 }
 
 export function componentColumns(

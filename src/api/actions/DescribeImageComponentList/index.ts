@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ComponentFilter } from '../../../store/store.js';
+import type { ComponentFilter, ComponentRow } from '../../../store/store.js';
 import type { Action } from '../../action.js';
 import {
   type AssetFilter,
@@ -27,17 +27,41 @@ export interface ImageComponent {
 
 const FILTERS = ['ComponentName', 'ComponentVersion', 'ComponentType', 'VulLevel', 'HasVul'];
 const SORT_FIELDS = ['Name', 'Version', 'Type', 'Path', 'VulCount'] as const;
-const VUL_LEVELS = ['CRITICAL', 'HIGH', 'MIDDLE', 'MEDIUM', 'LOW'];
+const VUL_LEVELS: Record<string, number> = {
+  LOW: 1,
+  MIDDLE: 2,
+  MEDIUM: 2,
+  HIGH: 3,
+  CRITICAL: 4,
+  '1': 1,
+  '2': 2,
+  '3': 3,
+  '4': 4,
+};
+
+function toComponent(c: ComponentRow, vulCount: number): ImageComponent {
+  return {
+    Name: c.name,
+    Version: c.version,
+    Path: c.path ?? '',
+    Type: c.type,
+    VulCount: vulCount,
+    ImageID: c.imageId,
+  };
+}
 
 interface Parsed {
   filter: ComponentFilter;
-  /** true when a vulnerability filter asks for components with vulnerabilities, which none have yet */
+  /** true when a vulnerability filter asks for components with vulnerabilities */
   wantsVulnerable: boolean;
+  /** only components with a vulnerability of one of these levels */
+  levels?: number[];
 }
 
 function componentFilter(filters: AssetFilter[] | undefined): Parsed {
   const filter: ComponentFilter = {};
   let wantsVulnerable = false;
+  let levels: number[] | undefined;
   for (const f of filters ?? []) {
     switch (f.Name) {
       case 'ComponentName':
@@ -50,9 +74,12 @@ function componentFilter(filters: AssetFilter[] | undefined): Parsed {
         filter.type = textFilter(f);
         break;
       case 'VulLevel':
-        for (const v of f.Values)
-          if (!VUL_LEVELS.includes(v.toUpperCase())) throw badValue('Filters.VulLevel', v, VUL_LEVELS);
-        if (f.Values.length) wantsVulnerable = true;
+        levels = f.Values.map((v) => {
+          const l = VUL_LEVELS[v.toUpperCase()];
+          if (!l) throw badValue('Filters.VulLevel', v, Object.keys(VUL_LEVELS));
+          return l;
+        });
+        if (levels.length) wantsVulnerable = true;
         break;
       case 'HasVul': {
         const v = (f.Values[0] ?? 'ALL').toLowerCase();
@@ -65,13 +92,10 @@ function componentFilter(filters: AssetFilter[] | undefined): Parsed {
         throw badFilter(f.Name, FILTERS);
     }
   }
-  return { filter, wantsVulnerable };
+  return { filter, wantsVulnerable, levels };
 }
 
-/**
- * DescribeImageComponentList: the packages of one image. VulCount is 0 for every component until
- * vulnerability matching exists, so filters asking for vulnerable components match nothing.
- */
+/** DescribeImageComponentList: the packages of one image, each with its number of vulnerabilities. */
 export const describeImageComponentList: Action<
   z.infer<typeof request>,
   { List: ImageComponent[]; TotalCount: number }
@@ -80,21 +104,40 @@ export const describeImageComponentList: Action<
   request,
   async handle(req, ctx) {
     checkSort(req.By, SORT_FIELDS);
-    const { filter, wantsVulnerable } = componentFilter(req.Filters);
+    const { filter, wantsVulnerable, levels } = componentFilter(req.Filters);
     const by = req.By === 'VulCount' ? undefined : req.By;
     const res = await ctx.store.listComponents(ctx.account, req.ImageID, filter, { ...page(req), by });
     if (!res) throw notFound('image', req.ImageID);
-    if (wantsVulnerable) return { List: [], TotalCount: 0 };
-    return {
-      List: res.rows.map((c) => ({
-        Name: c.name,
-        Version: c.version,
-        Path: c.path ?? '',
-        Type: c.type,
-        VulCount: 0,
-        ImageID: c.imageId,
-      })),
-      TotalCount: res.total,
-    };
+    const counts = await ctx.store.componentVulCounts(ctx.account, req.ImageID);
+    const vulCount = (c: { name: string; version: string }) => counts.get(`${c.name}\0${c.version}`) ?? 0;
+    if (wantsVulnerable || req.By === 'VulCount') {
+      // vulnerability filters and VulCount sorting need every component's count: page in memory
+      const everything = await ctx.store.listComponents(ctx.account, req.ImageID, filter, {
+        limit: 1_000_000,
+        offset: 0,
+      });
+      let keep = (c: ComponentRow) => !wantsVulnerable || vulCount(c) > 0;
+      if (levels?.length) {
+        const vulns = await ctx.store.listVulnerabilities(
+          ctx.account,
+          req.ImageID,
+          { level: levels },
+          { limit: 1_000_000, offset: 0 },
+        );
+        const keys = new Set((vulns?.rows ?? []).map((v) => `${v.component}\0${v.version}`));
+        keep = (c) => keys.has(`${c.name}\0${c.version}`);
+      }
+      let rows = (everything?.rows ?? []).filter(keep);
+      if (req.By === 'VulCount') {
+        const dir = req.Order?.toLowerCase() === 'desc' ? -1 : 1;
+        rows = [...rows].sort((a, b) => dir * (vulCount(a) - vulCount(b)));
+      }
+      const p = page(req);
+      return {
+        List: rows.slice(p.offset, p.offset + p.limit).map((c) => toComponent(c, vulCount(c))),
+        TotalCount: rows.length,
+      };
+    }
+    return { List: res.rows.map((c) => toComponent(c, vulCount(c))), TotalCount: res.total };
   },
 };

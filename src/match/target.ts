@@ -1,0 +1,86 @@
+import type { Component } from '../core/component.js';
+import type { OsInfo } from '../core/os.js';
+import type { VersionScheme } from '../core/version-scheme.js';
+import { apkVersion } from '../ecosystems/apk/apk-version.js';
+import { dpkgVersion } from '../ecosystems/dpkg/dpkg-version.js';
+import { rpmVersion } from '../ecosystems/rpm/rpm-version.js';
+
+/** What a component is looked up as in the advisory database, and how its versions order. */
+export interface MatchTarget {
+  ecosystem: string;
+  /** Debian and Alpine advisories name source packages; RPM advisories binary ones */
+  packageName: string;
+  version: string;
+  scheme: VersionScheme;
+}
+
+const RPM_ECOSYSTEMS: Record<string, string> = {
+  almalinux: 'AlmaLinux',
+  rocky: 'Rocky Linux',
+  rhel: 'Red Hat',
+  centos: 'CentOS',
+  ol: 'Oracle Linux',
+  fedora: 'Fedora',
+  amzn: 'Amazon Linux',
+  mariner: 'Mariner',
+  azurelinux: 'Azure Linux',
+  opensuse: 'openSUSE',
+  'opensuse-leap': 'openSUSE',
+  sles: 'SUSE',
+};
+
+/** The version order of an OS package type. */
+export function schemeFor(type: string): VersionScheme | undefined {
+  return type === 'deb' ? dpkgVersion : type === 'rpm' ? rpmVersion : type === 'apk' ? apkVersion : undefined;
+}
+
+const major = (v: string) => v.split('.')[0] ?? '';
+const majorMinor = (v: string) => v.split('.').slice(0, 2).join('.');
+
+/**
+ * The OSV ecosystem of an OS package: `Debian:12` (matched through the source package), `Alpine:v3.19`
+ * (through the origin), `AlmaLinux:9`, `Rocky Linux:9`… (binary rpm name, full `[epoch:]version-release`).
+ * Undefined when the OS or type is one no feed covers.
+ */
+export function matchTarget(c: Component, os: OsInfo | undefined): MatchTarget | undefined {
+  if (!os?.version) return undefined;
+  switch (c.type) {
+    case 'deb':
+      if (os.id === 'debian') {
+        return {
+          ecosystem: `Debian:${major(os.version)}`,
+          packageName: c.sourceName ?? c.name,
+          version: c.version,
+          scheme: dpkgVersion,
+        };
+      }
+      if (os.id === 'ubuntu') {
+        return {
+          ecosystem: `Ubuntu:${majorMinor(os.version)}`,
+          packageName: c.sourceName ?? c.name,
+          version: c.version,
+          scheme: dpkgVersion,
+        };
+      }
+      return undefined;
+    case 'apk':
+      return {
+        ecosystem: `Alpine:v${majorMinor(os.version)}`,
+        packageName: c.sourceName ?? c.name,
+        version: c.version,
+        scheme: apkVersion,
+      };
+    case 'rpm': {
+      const family = RPM_ECOSYSTEMS[os.id];
+      if (!family) return undefined;
+      return {
+        ecosystem: `${family}:${major(os.version)}`,
+        packageName: c.name,
+        version: c.version,
+        scheme: rpmVersion,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
