@@ -2,6 +2,12 @@ import type { Advisory, AffectedRange } from '../core/advisory.js';
 
 type AdvisoryInfo = Omit<Advisory, 'affected'>;
 
+/** A range with the per-package facts some feeds add (src/vulndb StoredRange). */
+type StoredRangeLike = AffectedRange & {
+  vendorSeverity?: 'low' | 'medium' | 'high' | 'critical';
+  endOfLife?: true;
+};
+
 import type { Component } from '../core/component.js';
 import type { OsInfo } from '../core/os.js';
 import { fixedVersions, isAffected } from './affected.js';
@@ -13,7 +19,7 @@ export interface AdvisorySource {
   advisoriesFor(
     ecosystem: string,
     names: string[],
-  ): Promise<Map<string, { advisory: AdvisoryInfo; range: AffectedRange }[]>>;
+  ): Promise<Map<string, { advisory: AdvisoryInfo; range: StoredRangeLike }[]>>;
 }
 
 /** One (advisory, component) pair an expert would agree with. */
@@ -21,9 +27,11 @@ export interface VulnerabilityMatch {
   advisory: AdvisoryInfo;
   component: Component;
   ecosystem: string;
-  /** fixed versions the range names; empty when no fix exists */
+  /** versions newer than the installed one that the advisory names as fixed, lowest first; empty when there is no fix */
   fixedVersions: string[];
   unfixed: boolean;
+  /** the release gets no more security support for the package: no fix will come */
+  endOfLife: boolean;
   level: Level;
 }
 
@@ -54,18 +62,29 @@ export async function matchComponents(
       ...new Set(items.map((i) => i.target.packageName)),
     ]);
     for (const { component, target } of items) {
-      const seen = new Set<string>();
+      // an advisory may give one package several ranges (branches, repeated fixes): affected when any
+      // range holds the installed version; its fixes are every range's, highest last
+      const byAdvisory = new Map<string, { advisory: AdvisoryInfo; ranges: StoredRangeLike[] }>();
       for (const { advisory, range } of candidates.get(target.packageName) ?? []) {
-        if (seen.has(advisory.id) || !isAffected(range, target.version, target.scheme)) continue;
-        seen.add(advisory.id);
-        const fixed = fixedVersions(range);
+        const entry = byAdvisory.get(advisory.id) ?? { advisory, ranges: [] };
+        entry.ranges.push(range);
+        byAdvisory.set(advisory.id, entry);
+      }
+      for (const { advisory, ranges } of byAdvisory.values()) {
+        const hits = ranges.filter((r) => isAffected(r, target.version, target.scheme));
+        if (hits.length === 0) continue;
+        const fixed = [...new Set(ranges.flatMap(fixedVersions))]
+          .filter((f) => target.scheme.compare(f, target.version) > 0)
+          .sort((a, b) => target.scheme.compare(a, b));
+        const vendor = hits.map((r) => r.vendorSeverity).find((v) => v !== undefined);
         out.push({
           advisory,
           component,
           ecosystem,
           fixedVersions: fixed,
-          unfixed: range.unfixed === true || fixed.length === 0,
-          level: levelOf(advisory.severity),
+          unfixed: fixed.length === 0 || hits.some((r) => r.unfixed === true),
+          endOfLife: hits.some((r) => r.endOfLife === true),
+          level: levelOf(vendor ? { ...advisory.severity, vendor } : advisory.severity),
         });
       }
     }

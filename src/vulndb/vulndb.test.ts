@@ -304,6 +304,13 @@ describe('vulndb', () => {
     expect((await db.advisoriesFor('npm', ['pkg-1999'])).get('pkg-1999')).toHaveLength(1);
   });
 
+  it('reads a file once however many import paths lead to it', async () => {
+    const again = join(HERE, 'feeds', 'alpine-secdb', '..', 'alpine-secdb', 'testdata', 'v3.19-main.json');
+    const report = await db.importFeeds([join(HERE, 'feeds', 'alpine-secdb', 'testdata'), ALPINE_319, again]);
+    expect(report.sources.map((s) => s.documents)).toEqual([2, 0, 0]);
+    expect((await db.advisoriesFor('Alpine:v3.19', ['busybox'])).get('busybox')).toHaveLength(3);
+  });
+
   it('runs two imports on one handle one after the other', async () => {
     const [a, b] = await Promise.all([db.importFeeds([ALPINE_318]), db.importFeeds([ALPINE_319])]);
     expect([a.version, b.version]).toEqual([1, 2]);

@@ -217,10 +217,14 @@ class SqliteVulnDb implements VulnDb {
           .executeTakeFirstOrThrow();
         const writer = new ImportWriter(trx, version, notices);
         const sources: ImportSource[] = [];
+        const seen = new Set<string>();
         for (const path of paths) {
           const source: ImportSource = { path, documents: 0, records: {} };
           sources.push(source);
-          for await (const document of readAhead(feedDocuments([path], notices), WHOLE_DOCUMENT_LIMIT)) {
+          for await (const document of readAhead(
+            feedDocuments([path], notices, seen),
+            WHOLE_DOCUMENT_LIMIT,
+          )) {
             source.documents++;
             for await (const record of feedRecords(document, notices)) {
               const feed = record.advisory.source;

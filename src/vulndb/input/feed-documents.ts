@@ -86,13 +86,14 @@ const YAML = /\.ya?ml$/i;
  * order: `*.json` files are documents, `*.zip` archives give their `*.json` entries, YAML is skipped
  * with a notice (no YAML parser in the project; OSV publishes JSON beside it), anything else and
  * dot-entries are ignored with a notice. A file named directly is a zip when its bytes say so, and
- * a JSON document otherwise. A missing path throws BadInputError.
+ * a JSON document otherwise. A file or directory already in `seen` (real paths; pass one set to several
+ * calls) is not read again. A missing path throws BadInputError.
  */
 export async function* feedDocuments(
   paths: readonly string[],
   notices: Notices,
+  seen = new Set<string>(),
 ): AsyncGenerator<FeedDocument> {
-  const seen = new Set<string>();
   async function* visit(path: string, input: string, named: boolean): AsyncGenerator<FeedDocument> {
     let info: Awaited<ReturnType<typeof stat>>;
     let real: string;

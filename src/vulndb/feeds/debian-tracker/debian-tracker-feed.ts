@@ -79,7 +79,17 @@ export async function* debianTrackerRecords(
           continue;
         }
         const range: StoredRange = { ecosystem, package: pkg, events: [{ introduced: '0' }] };
-        if (r.status === 'resolved') {
+        if (r.status === 'resolved' && r.fixed_version === '<unfixed>') {
+          // the tracker's text form (data/CVE/list) says `<unfixed>`; the JSON says `open`, but take both
+          range.unfixed = true;
+        } else if (r.status === 'resolved') {
+          if (r.fixed_version?.startsWith('<')) {
+            notices.add(
+              'Debian fixed_version that is not a version skipped',
+              `${pkg} ${id} ${codename} ${r.fixed_version}`,
+            );
+            continue;
+          }
           if (!r.fixed_version || r.fixed_version === '0') {
             notices.add(
               'Debian release never affected (fixed_version 0) gave no range',
