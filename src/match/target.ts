@@ -34,6 +34,12 @@ export function schemeFor(type: string): VersionScheme | undefined {
   return type === 'deb' ? dpkgVersion : type === 'rpm' ? rpmVersion : type === 'apk' ? apkVersion : undefined;
 }
 
+/** OSV names Ubuntu's long-term releases (even year, April) `Ubuntu:22.04:LTS`, the others `Ubuntu:23.10`. */
+export function ubuntuEcosystem(release: string): string {
+  const m = /^(\d{2})\.04$/.exec(release);
+  return m && Number(m[1]) % 2 === 0 ? `Ubuntu:${release}:LTS` : `Ubuntu:${release}`;
+}
+
 const major = (v: string) => v.split('.')[0] ?? '';
 const majorMinor = (v: string) => v.split('.').slice(0, 2).join('.');
 
@@ -48,7 +54,8 @@ export function matchTarget(c: Component, os: OsInfo | undefined): MatchTarget |
     case 'deb':
       if (os.id === 'debian') {
         return {
-          ecosystem: `Debian:${major(os.version)}`,
+          // testing/unstable images carry `trixie/sid` in debian_version; the tracker calls that unstable
+          ecosystem: /(^|\/)sid$/.test(os.version) ? 'Debian:unstable' : `Debian:${major(os.version)}`,
           packageName: c.sourceName ?? c.name,
           version: c.version,
           scheme: dpkgVersion,
@@ -56,7 +63,7 @@ export function matchTarget(c: Component, os: OsInfo | undefined): MatchTarget |
       }
       if (os.id === 'ubuntu') {
         return {
-          ecosystem: `Ubuntu:${majorMinor(os.version)}`,
+          ecosystem: ubuntuEcosystem(majorMinor(os.version)),
           packageName: c.sourceName ?? c.name,
           version: c.version,
           scheme: dpkgVersion,
