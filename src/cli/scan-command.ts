@@ -3,20 +3,34 @@ import { imagesVul } from '../api/actions/DescribeAssetImageVulList/index.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
 import { openVulnDbIfPresent, withVulnerabilities } from '../match/match-image.js';
+import { readSbom, type SbomIndex } from '../sbom/read-sbom.js';
 import { imageRecord } from '../scan/image-record.js';
-import { scanImage } from '../scan/scan-image.js';
+import { type ScanResult, scanImage } from '../scan/scan-image.js';
 import { parsePlatform } from '../sources/platform.js';
 import { openStore } from '../store/open-store.js';
 import { DEFAULT_LIMITS } from '../walk/walk-layer.js';
 import { defaultDataDir } from './data-dir.js';
 import { configSummary, humanBytes, table } from './format.js';
 import { localAccount } from './local-account.js';
+import { cycloneDxBom } from './output/cyclonedx.js';
+import { sarifLog } from './output/sarif.js';
+import { AVAILABLE_SCANNERS, filterVulnerabilities, scanFilters } from './output/scan-filters.js';
+import { spdxDocument } from './output/spdx.js';
+import { toolVersion } from './output/tool-version.js';
 import { ProgressLine } from './progress.js';
 
-export const SCAN_USAGE = `usage: hullscan scan REF [--data DIR] [--format table|json] [--platform OS/ARCH[/VARIANT]] [--quiet]
+export const SCAN_USAGE = `usage: hullscan scan REF [--data DIR] [--format table|json|cyclonedx|spdx|sarif] [--quiet]
+                     [--scanners vuln,secret,risk,virus|none] [--severity LOW,MEDIUM,HIGH,CRITICAL]
+                     [--ignore-unfixed] [--exit-code N] [--platform OS/ARCH[/VARIANT]]
                      [--max-expansion N] [--max-layer-size BYTES] [--timezone ZONE]
-REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  or a bare path (autodetected)
-The result is stored in DIR/hullscan.db under the local account (HULLSCAN_APP_ID/HULLSCAN_UIN, default 1/1).`;
+REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  a bare path (autodetected)
+     sbom:PATH (CycloneDX 1.4–1.6 or SPDX 2.2/2.3 JSON, at most 256 MiB)
+--scanners: only vuln runs today; secret, risk and virus are accepted and reported as not available yet;
+  none (or a list without vuln) inventories only: nothing is matched and nothing is stored.
+--severity, --ignore-unfixed: filter the printed vulnerabilities and what --exit-code counts, not the store.
+--exit-code N: exit N when at least one vulnerability is left after the filters (default 0).
+The result (image or SBOM, under ImageID sha256 of the image config or of the SBOM bytes) is stored in
+DIR/hullscan.db under the local account (HULLSCAN_APP_ID/HULLSCAN_UIN, default 1/1).`;
 
 function positiveNumber(flag: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -25,7 +39,64 @@ function positiveNumber(flag: string, v: string | undefined, dflt: number): numb
   return n;
 }
 
-/** `hullscan scan`: scans one image and prints its detail and components. Returns the exit code. */
+/** A scanned image or SBOM in the scan result's shape (an SBOM has no layers or config). */
+async function inventory(
+  ref: string,
+  values: {
+    data?: string;
+    platform?: string;
+    quiet?: boolean;
+    'max-expansion'?: string;
+    'max-layer-size'?: string;
+  },
+): Promise<{ result: ScanResult; sbom?: SbomIndex }> {
+  if (ref.startsWith('sbom:')) {
+    const file = ref.slice('sbom:'.length);
+    if (!file) throw new BadInputError('REF', 'sbom: needs the path of a CycloneDX or SPDX JSON file');
+    const sbom = await readSbom(file);
+    const result: ScanResult = {
+      manifest: {
+        reference: ref,
+        transport: 'sbom',
+        names: sbom.name ? [sbom.name] : [],
+        repoDigests: [],
+        imageID: sbom.documentId,
+        config: sbom.created ? { created: sbom.created } : {},
+        layers: [],
+      },
+      layers: [],
+      os: sbom.os,
+      components: sbom.components,
+      problems: sbom.problems,
+      scannedAt: new Date(),
+    };
+    return { result, sbom };
+  }
+  const limits = {
+    ...DEFAULT_LIMITS,
+    maxExpansion: positiveNumber('--max-expansion', values['max-expansion'], DEFAULT_LIMITS.maxExpansion),
+    maxLayerBytes: positiveNumber('--max-layer-size', values['max-layer-size'], DEFAULT_LIMITS.maxLayerBytes),
+  };
+  const progress = ProgressLine.forStderr('scanning', values.quiet ?? false);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await scanImage(ref, {
+      dataDir: values.data ?? defaultDataDir(),
+      platform: values.platform ? parsePlatform(values.platform) : undefined,
+      limits,
+      signal: controller.signal,
+      onProgress: (p) => progress?.update(p),
+    });
+    return { result };
+  } finally {
+    progress?.done();
+    process.off('SIGINT', onSignal);
+  }
+}
+
+/** `hullscan scan`: scans one image or SBOM and prints its detail, components and vulnerabilities. Returns the exit code. */
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -35,6 +106,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
       format: { type: 'string', default: 'table' },
       platform: { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
+      scanners: { type: 'string' },
+      severity: { type: 'string' },
+      'ignore-unfixed': { type: 'boolean', default: false },
+      'exit-code': { type: 'string' },
       'max-expansion': { type: 'string' },
       'max-layer-size': { type: 'string' },
       timezone: { type: 'string' },
@@ -47,41 +122,23 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1)
     throw new BadInputError('usage', `scan takes exactly one image reference\n${SCAN_USAGE}`);
-  const format = values.format;
-  if (format !== 'table' && format !== 'json')
-    throw new BadInputError('--format', `"${format}" is not table or json`);
+  const filters = scanFilters(values);
+  const format = filters.format;
   const timeZone = values.timezone ?? process.env.HULLSCAN_TIMEZONE ?? 'UTC';
   try {
     checkTimeZone(timeZone);
   } catch {
     throw new BadInputError('--timezone', `"${timeZone}" is not an IANA time zone`);
   }
+  const unavailable = filters.scanners.filter((s) => !AVAILABLE_SCANNERS.includes(s));
+  if (unavailable.length)
+    process.stderr.write(`hullscan: scanners not available yet, skipped: ${unavailable.join(', ')}\n`);
+  const matchVulns = filters.scanners.includes('vuln');
   const ref = positionals[0]!;
-  const limits = {
-    ...DEFAULT_LIMITS,
-    maxExpansion: positiveNumber('--max-expansion', values['max-expansion'], DEFAULT_LIMITS.maxExpansion),
-    maxLayerBytes: positiveNumber('--max-layer-size', values['max-layer-size'], DEFAULT_LIMITS.maxLayerBytes),
-  };
-  const progress = ProgressLine.forStderr('scanning', values.quiet);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  let result: Awaited<ReturnType<typeof scanImage>>;
-  try {
-    result = await scanImage(ref, {
-      dataDir: values.data ?? defaultDataDir(),
-      platform: values.platform ? parsePlatform(values.platform) : undefined,
-      limits,
-      signal: controller.signal,
-      onProgress: (p) => progress?.update(p),
-    });
-  } finally {
-    progress?.done();
-    process.off('SIGINT', onSignal);
-  }
+  const { result, sbom } = await inventory(ref, values);
   const dataDir = values.data ?? defaultDataDir();
   let record = imageRecord(result, timeZone);
-  const vulndb = await openVulnDbIfPresent(dataDir);
+  const vulndb = matchVulns ? await openVulnDbIfPresent(dataDir) : undefined;
   if (vulndb) {
     try {
       record = await withVulnerabilities(record, result.os, vulndb, timeZone);
@@ -89,14 +146,35 @@ export async function scanCommand(argv: string[]): Promise<number> {
       await vulndb.close();
     }
   }
-  const vulnerabilities = record.vulnerabilities ?? [];
-  const store = await openStore(dataDir);
-  try {
-    await store.saveImage(localAccount(), record);
-  } finally {
-    await store.close();
+  if (matchVulns) {
+    const store = await openStore(dataDir);
+    try {
+      await store.saveImage(localAccount(), record);
+    } finally {
+      await store.close();
+    }
   }
+  const vulnerabilities = filterVulnerabilities(record.vulnerabilities ?? [], filters);
+  const exit = vulnerabilities.length > 0 ? filters.exitCode : 0;
   const detail = record.detail;
+  if (format === 'cyclonedx' || format === 'spdx' || format === 'sarif') {
+    const report = {
+      detail,
+      os: result.os,
+      components: result.components,
+      vulnerabilities,
+      toolVersion: toolVersion(),
+      now: new Date(),
+    };
+    const doc =
+      format === 'cyclonedx'
+        ? cycloneDxBom(report)
+        : format === 'spdx'
+          ? spdxDocument(report)
+          : sarifLog(report);
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return exit;
+  }
   const components = result.components.map((c) => ({
     name: c.name,
     version: c.version,
@@ -112,8 +190,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
   if (format === 'json') {
     const out = {
       detail,
-      image: configSummary(result.manifest.config),
-      layers: result.layers,
+      ...(sbom
+        ? { sbom: { format: sbom.format, specVersion: sbom.specVersion } }
+        : { image: configSummary(result.manifest.config), layers: result.layers }),
+      scanners: { requested: filters.scanners, skipped: unavailable },
       components,
       vulnerabilities: vulnerabilities.map((v) => ({
         ...imagesVul(v),
@@ -126,27 +206,37 @@ export async function scanCommand(argv: string[]): Promise<number> {
       problems: result.problems,
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return 0;
+    return exit;
   }
   const layerIndex = new Map(result.layers.map((l, i) => [l.diffID, i + 1]));
   const lines = [
-    `Image      ${detail.ImageName || ref}`,
+    `${sbom ? 'SBOM ' : 'Image'}      ${detail.ImageName || ref}`,
     `ImageID    ${detail.ImageID}`,
     `OS         ${detail.OsName || 'unknown'}${result.os?.distroless ? ' (distroless)' : ''}`,
-    `Arch       ${detail.Architecture}`,
-    `Created    ${detail.CreateTime}`,
-    `Size       ${humanBytes(detail.Size)} in ${result.layers.length} layers (${result.layers.filter((l) => l.cached).length} from cache)`,
-    `Packages   ${components.length}${countsByType(components)}`,
   ];
+  if (sbom) {
+    lines.push(`Format     ${sbom.specVersion}`);
+    if (detail.CreateTime) lines.push(`Created    ${detail.CreateTime}`);
+  } else {
+    lines.push(
+      `Arch       ${detail.Architecture}`,
+      `Created    ${detail.CreateTime}`,
+      `Size       ${humanBytes(detail.Size)} in ${result.layers.length} layers (${result.layers.filter((l) => l.cached).length} from cache)`,
+    );
+  }
+  lines.push(`Packages   ${components.length}${countsByType(components)}`);
+  const filtered = vulnerabilities.length !== (record.vulnerabilities ?? []).length;
   lines.push(
-    vulndb
-      ? `Vulns      ${vulnerabilities.length}${levelCounts(vulnerabilities)}`
-      : 'Vulns      not matched (no advisory database: hullscan db import FEED…)',
+    !matchVulns
+      ? 'Vulns      not scanned (--scanners without vuln)'
+      : record.vulnerabilities
+        ? `Vulns      ${vulnerabilities.length}${levelCounts(vulnerabilities)}${filtered ? ` shown of ${record.vulnerabilities.length}` : ''}`
+        : 'Vulns      not matched (no advisory database: hullscan db import FEED…)',
   );
   if (detail.Solution) lines.push(`Fix        ${detail.Solution}`);
   if (result.problems.length)
     lines.push(
-      `Problems   ${result.problems.length} (files that could not be read fully; see --format json)`,
+      `Problems   ${result.problems.length} (${sbom ? 'SBOM entries skipped' : 'files that could not be read fully'}; see --format json)`,
     );
   lines.push('');
   if (components.length) {
@@ -177,7 +267,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     lines.push('', table(rows));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return exit;
 }
 
 function countsByType(cs: { type: string }[]): string {
