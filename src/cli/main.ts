@@ -22,7 +22,7 @@ ${SUBMIT_USAGE}
 
 ${DB_USAGE}
 
-exit codes: 0 success, 1 findings matched --exit-code (later), 2 bad input or usage, 3 internal error`;
+exit codes: 0 success, N (--exit-code N) vulnerabilities left after the filters, 2 bad input or usage, 3 internal error`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
