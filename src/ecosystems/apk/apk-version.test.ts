@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oracleSuite } from '../../../test/support/oracles.js';
+import { checkProperties, type Sign, scalibrPairs } from '../../../test/support/version-vectors.js';
 import { apkCompareFuzzy, apkVersion, apkVersionMatches } from './apk-version.js';
 
 const { compare, valid } = apkVersion;
@@ -123,56 +124,10 @@ describe('apk fuzzy matching', () => {
   });
 });
 
-type Sign = -1 | 0 | 1;
-const OPS: Record<string, Sign> = { '<': -1, '=': 0, '>': 1 };
-
 interface ApkVectors {
   comparisons: { line: number; a: string; op: string; negated: boolean; b: string }[];
   fuzzy: { line: number; a: string; op: string; negated: boolean; b: string }[];
   validity: { line: number; version: string; valid: boolean }[];
-}
-
-/** osv-scalibr's `a <op> b` lines, blank and `#` lines skipped; `line` is 1-based. */
-function scalibrPairs(file: string): { line: number; text: string; a: string; b: string; want: Sign }[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((raw, i) => ({ line: i + 1, text: raw.trim() }))
-    .filter(({ text }) => text !== '' && !text.startsWith('#') && !text.startsWith('//'))
-    .map(({ line, text }) => {
-      const [a, op, b, ...rest] = text.split(' ');
-      const want = OPS[op ?? ''];
-      if (a === undefined || b === undefined || want === undefined || rest.length > 0) {
-        throw new Error(`${file}:${line}: not "a <op> b": ${text}`);
-      }
-      return { line, text, a, b, want };
-    });
-}
-
-/**
- * Antisymmetry and reflexivity on every version seen, and a sort of the valid ones that agrees with
- * compare (pairs involving a string apk-tools 3 rejects follow apk-tools 2, which reads leading zeros
- * differently, so transitivity is only promised among valid versions).
- */
-function checkProperties(versions: string[], pairs: [string, string][]): void {
-  for (const [a, b] of pairs) {
-    const ab = compare(a, b);
-    const ba = compare(b, a);
-    if (ab !== -ba) expect.fail(`not antisymmetric: ${a} vs ${b} = ${ab}, reversed ${ba}`);
-  }
-  for (const v of versions) expect(compare(v, v)).toBe(0);
-  const sorted = versions.filter((v) => valid(v)).sort(compare);
-  let seed = 20240601;
-  const next = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % sorted.length;
-  };
-  for (let k = 0; k < 100_000; k++) {
-    const i = next();
-    const j = next();
-    const [lo, hi] = i <= j ? [i, j] : [j, i];
-    if (compare(sorted[lo]!, sorted[hi]!) > 0)
-      expect.fail(`sort disagrees: ${sorted[lo]} after ${sorted[hi]}`);
-  }
 }
 
 oracleSuite('versions/apk', (dir) => {
@@ -284,7 +239,7 @@ oracleSuite('versions', (dir) => {
       for (const p of scalibrPairs(join(dir, 'osv-scalibr-semantic', file))) pairs.push([p.a, p.b]);
     }
     const versions = [...new Set([...pairs.flat(), ...data.validity.map((c) => c.version)])];
-    checkProperties(versions, pairs);
+    checkProperties(compare, versions, pairs, (v) => valid(v));
     console.log(`apk properties: ${versions.length} versions, ${pairs.length} pairs both ways`);
   });
 });
