@@ -1,58 +1,7 @@
 import Database from 'better-sqlite3';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type DialectAdapter,
-  type Driver,
-  Kysely,
-  SqliteAdapter,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-  type SqliteStatement,
-  type TransactionSettings,
-} from 'kysely';
+import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { ImmediateSqliteDialect } from '../store/sqlite/immediate-dialect.js';
 import type { VulnDatabase } from './tables.js';
-
-/**
- * The same SQLite discipline as the store (src/store/sqlite/sqlite-store.ts), which does not export
- * its dialect: write transactions BEGIN IMMEDIATE so two writers never deadlock upgrading a read
- * lock, read-only ones stay deferred (one WAL snapshot), and the Migrator runs DDL in a transaction.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(
-    connection: DatabaseConnection,
-    settings?: TransactionSettings,
-  ): Promise<void> {
-    await connection.executeQuery(
-      CompiledQuery.raw(settings?.accessMode === 'read only' ? 'begin' : 'begin immediate'),
-    );
-  }
-}
-
-class TransactionalDdlSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-
-  constructor(config: SqliteDialectConfig) {
-    super(config);
-    this.#config = config;
-  }
-
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
-  }
-
-  override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter();
-  }
-}
 
 /** Prepared statements reused by SQL text (LRU): Kysely prepares every query anew, and batches repeat theirs. */
 function reusingStatements(database: Database.Database, capacity = 128): SqliteDatabase {

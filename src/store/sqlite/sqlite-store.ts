@@ -1,23 +1,9 @@
 import Database from 'better-sqlite3';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type DialectAdapter,
-  type Driver,
-  Kysely,
-  type SqlBool,
-  SqliteAdapter,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-  type SqliteStatement,
-  sql,
-  type TransactionSettings,
-} from 'kysely';
+import { Kysely, type SqlBool, type SqliteDatabase, type SqliteStatement, sql } from 'kysely';
 import type { SqlDialectOps } from '../sql/sql-dialect.js';
 import { SqlStore, type SqlStoreOptions } from '../sql/sql-store.js';
 import type { StoreDatabase } from '../sql/tables.js';
+import { ImmediateSqliteDialect } from './immediate-dialect.js';
 
 /** Up to this many values are bound one parameter each; longer lists go through json_each. */
 const INLINE_VALUES = 32;
@@ -42,49 +28,6 @@ export const sqliteOps: SqlDialectOps = {
       : sql<SqlBool>`exists (select 1 from json_each(${JSON.stringify(patterns)}) as p where ${column} like p.value escape '\\')`,
   maxParameters: 32766,
 };
-
-/**
- * Write transactions start with BEGIN IMMEDIATE: the write lock is taken (waiting up to busy_timeout)
- * before anything is read, so two processes never deadlock upgrading a read lock. Read-only
- * transactions stay deferred and see one WAL snapshot.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(
-    connection: DatabaseConnection,
-    settings?: TransactionSettings,
-  ): Promise<void> {
-    const begin = settings?.accessMode === 'read only' ? 'begin' : 'begin immediate';
-    await connection.executeQuery(CompiledQuery.raw(begin));
-  }
-}
-
-/**
- * SQLite's DDL is transactional, so Kysely's Migrator may run all pending migrations in one
- * (immediate) transaction: a second process waits for the first, then finds nothing left to do.
- * Kysely's own SQLite adapter says otherwise and would run them with no lock at all.
- */
-class TransactionalDdlSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-
-  constructor(config: SqliteDialectConfig) {
-    super(config);
-    this.#config = config;
-  }
-
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
-  }
-
-  override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter();
-  }
-}
 
 /** A reading statement that fetches arrays and builds the row objects in JS, which is faster for wide rows. */
 function arrayRows(statement: Database.Statement): SqliteStatement {
