@@ -10,6 +10,7 @@ import {
 import { createApiServer } from '../api/gateway/server.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
+import { startBackgroundRematch } from '../match/rematch-worker.js';
 import { openStore } from '../store/open-store.js';
 import { defaultDataDir } from './data-dir.js';
 import { ensureGeneratedCredential, generatedCredentialsFile, localAccount } from './local-account.js';
@@ -19,7 +20,9 @@ export const SERVE_USAGE = `usage: hullscan serve [--listen HOST:PORT] [--data D
   --config   JSON file: {"accounts":[{"appId","uin","credentials":[{"secretId","secretKey"}]}],
              "rateLimits":{"default":20,"perAction":{"DescribeAssetImageList":50}}, "timeZone":"UTC"}
   Credentials: --config, else HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY, else one generated on first
-  start into DIR/credentials.json and printed once. HULLSCAN_RATE_LIMIT=0 lifts all rate limits.`;
+  start into DIR/credentials.json and printed once. HULLSCAN_RATE_LIMIT=0 lifts all rate limits.
+  Every HULLSCAN_REMATCH_INTERVAL seconds (default 10, 0 disables) the server checks DIR/vulndb.sqlite
+  and re-matches every stored image in the background when its version changed since the last match.`;
 
 function parseListen(s: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(s);
@@ -65,6 +68,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   } catch {
     throw new BadInputError('--timezone', `"${timeZone}" is not an IANA time zone`);
   }
+  const interval = Number(process.env.HULLSCAN_REMATCH_INTERVAL || '10');
+  if (!Number.isFinite(interval) || interval < 0)
+    throw new BadInputError(
+      'HULLSCAN_REMATCH_INTERVAL',
+      `"${process.env.HULLSCAN_REMATCH_INTERVAL}" is not a number of seconds`,
+    );
   const dataDir = values.data ?? defaultDataDir();
   const store = await openStore(dataDir);
 
@@ -113,6 +122,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `  SDK: new tcss.v20201101.Client({ credential: { secretId, secretKey }, profile: { httpProfile: { endpoint: '${hostPort}', protocol: 'http://' } } })\n` +
       `  CLI: hullscan submit IMAGE --server http://${hostPort}\n`,
   );
+  const rematcher =
+    interval > 0
+      ? startBackgroundRematch({
+          dataDir,
+          store,
+          timeZone,
+          intervalMs: interval * 1000,
+          log: (line) => process.stderr.write(`${line}\n`),
+        })
+      : undefined;
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGTERM', stop);
@@ -124,6 +143,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  await rematcher?.stop();
   await store.close();
   process.stderr.write('hullscan: stopped\n');
   return 0;

@@ -4,6 +4,7 @@ import type { Component } from '../core/component.js';
 import type { OsInfo } from '../core/os.js';
 import type { ImageRecord, Store, VulnerabilityRow } from '../store/store.js';
 import { openVulnDb, type VulnDb } from '../vulndb/vulndb.js';
+import { advisoriesAtCurrentVersion, cachedAdvisories } from './cached-advisories.js';
 import { type AdvisorySource, matchComponents } from './match-components.js';
 import { imageAdvice, vulnerabilityRow } from './vulnerability-rows.js';
 
@@ -38,7 +39,7 @@ export async function vulnerabilitiesOf(
   db: AdvisorySource,
   timeZone: string,
 ): Promise<{ rows: VulnerabilityRow[]; reason: string; solution: string }> {
-  const matches = await matchComponents(components, os, db);
+  const matches = await matchComponents(components, os, await advisoriesAtCurrentVersion(db));
   const rows = matches.map((m) => vulnerabilityRow(m, timeZone)).sort((a, b) => b.level - a.level);
   return { rows, ...imageAdvice(rows) };
 }
@@ -60,7 +61,8 @@ export async function withVulnerabilities(
 
 /**
  * Re-matches every stored image of every account against the current advisories, from the stored
- * component index (no layer is read), a page of images at a time so memory stays bounded.
+ * component index (no layer is read), a page of images at a time so memory stays bounded. Each
+ * (ecosystem, package) is looked up once per run.
  */
 export async function rematchAll(
   store: Store,
@@ -71,11 +73,12 @@ export async function rematchAll(
   let after: { uin: string; imageId: string } | undefined;
   let images = 0;
   let vulnerabilities = 0;
+  const advisories = cachedAdvisories(db);
   for (;;) {
     const page = await store.storedIndexes(after, 50);
     if (page.length === 0) break;
     for (const im of page) {
-      const v = await vulnerabilitiesOf(im.components, osFromName(im.osName), db, timeZone);
+      const v = await vulnerabilitiesOf(im.components, osFromName(im.osName), advisories, timeZone);
       await store.replaceVulnerabilities(im.uin, im.imageId, v.rows, {
         reason: v.reason,
         solution: v.solution,

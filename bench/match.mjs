@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Matching benchmark on real advisory data (../shared/oracles/osv): (a) import time of all the OSV data
+// into a fresh vulndb, with the process's peak RSS; (b) vulnerabilitiesOf on a 3,000-component AlmaLinux 9
+// image built from real rpm names and versions (advisory packages + the Rocky 9 inventory), median of
+// runs; (c) rematchAll over 1,000 stored images of a few hundred real rpm components each, and peak RSS.
+// Usage: npm run bench:match [-- --images 1000 --components 300 --runs 15]
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { rematchAll, vulnerabilitiesOf } from '../dist/match/match-image.js';
+import { openStore } from '../dist/store/open-store.js';
+import { openVulnDb } from '../dist/vulndb/vulndb.js';
+
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '1000' },
+    components: { type: 'string', default: '300' },
+    size: { type: 'string', default: '3000' },
+    runs: { type: 'string', default: '15' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const ORACLES = new URL('../../shared/oracles/', import.meta.url).pathname;
+const OSV = join(ORACLES, 'osv');
+const FEEDS = ['almalinux/advisories', 'pypa', 'golang', 'github-npm-sample'].map((d) => join(OSV, d));
+const GOALS = { matchMs: 100, rematchS: 30 };
+const mb = (b) => `${Math.round(b / 2 ** 20)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ok = (v, goal) => (v <= goal ? 'ok' : 'MISSED');
+
+/** Real AlmaLinux 9 (name, fixed version) pairs from the advisories, and the Rocky 9 inventory. */
+function realRpms() {
+  const dir = join(OSV, 'almalinux/advisories/almalinux9');
+  const pairs = new Map();
+  for (const f of readdirSync(dir)) {
+    const doc = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    for (const a of doc.affected ?? []) {
+      for (const r of a.ranges ?? []) {
+        for (const e of r.events ?? [])
+          if (e.fixed) pairs.set(`${a.package.name}\0${e.fixed}`, [a.package.name, e.fixed]);
+      }
+    }
+  }
+  const rocky = JSON.parse(
+    readFileSync(join(ORACLES, 'rpmdb/go-rpmdb/expected/rockylinux-9__rpmdb.sqlite.expected.json'), 'utf8'),
+  ).packages.map((p) => [p.name, `${p.epoch ? `${p.epoch}:` : ''}${p.version}-${p.release}`]);
+  return { advisory: [...pairs.values()], rocky };
+}
+
+/** A version just before or after `v`, varied by `k`, so both affected and fixed cases occur. */
+function vary(v, k) {
+  if (k === 0) return v;
+  const m = /^(.*?)(\d+)([^\d]*)$/.exec(v);
+  if (!m) return `${v}.${k}`;
+  const n = Number(m[2]);
+  return `${m[1]}${k % 2 ? Math.max(0, n - k) : n + k}${m[3]}`;
+}
+
+function component([name, version]) {
+  return {
+    name,
+    version,
+    type: 'rpm',
+    arch: 'x86_64',
+    purl: `pkg:rpm/almalinux/${name}@${version}?arch=x86_64&distro=almalinux-9`,
+  };
+}
+
+/** `size` distinct (name, version) pairs: the inventory first, then advisory packages, varied as needed. */
+function components(rpms, size, seed = 0) {
+  const out = new Map();
+  const pool = [...rpms.rocky, ...rpms.advisory];
+  for (let k = 0; out.size < size; k++) {
+    for (let i = 0; i < pool.length && out.size < size; i++) {
+      const [name, v] = pool[(i * 7919 + seed * 104729) % pool.length];
+      const version = vary(v, k);
+      out.set(`${name}\0${version}`, [name, version]);
+    }
+  }
+  return [...out.values()].map(component);
+}
+
+function record(i, comps) {
+  const id = `sha256:${i.toString(16).padStart(64, '0')}`;
+  return {
+    detail: {
+      ImageID: id,
+      ImageName: `registry.example.com/bench/alma-${i}:9`,
+      ImageDigest: id,
+      CreateTime: '2024-03-01 12:00:00',
+      Size: 200_000_000,
+      HostCnt: 0,
+      ContainerCnt: 0,
+      SuperNodeCnt: 0,
+      ScanTime: '2026-12-01 10:00:00',
+      VulCnt: 0,
+      RiskCnt: 0,
+      SensitiveInfoCnt: 0,
+      IsTrustImage: false,
+      OsName: 'almalinux:9.4',
+      AgentError: '',
+      ScanError: '',
+      Architecture: 'amd64',
+      Author: 'bench',
+      BuildHistory: '',
+      ScanVirusProgress: 100,
+      ScanVulProgress: 100,
+      ScanRiskProgress: 100,
+      ScanVirusError: '',
+      ScanVulError: '',
+      ScanRiskError: '',
+      ScanStatus: 'SCANNED',
+      VirusCnt: 0,
+      Status: 5,
+      RemainScanTime: 0,
+      IsAuthorized: 1,
+      Solution: '',
+      Reason: '',
+      RepoDigests: [],
+    },
+    components: comps,
+    names: [`registry.example.com/bench/alma-${i}:9`],
+    layers: [{ diffID: `sha256:${'1'.repeat(64)}`, size: 200_000_000 }],
+  };
+}
+
+const work = await mkdtemp(join(tmpdir(), 'hullscan-bench-match-'));
+try {
+  // (a) import
+  const db = await openVulnDb(join(work, 'vulndb.sqlite'));
+  let t = performance.now();
+  const report = await db.importFeeds(FEEDS);
+  const importS = (performance.now() - t) / 1000;
+  console.log(
+    `import     ${importS.toFixed(1)} s for ${report.advisories} advisories, ${report.ranges} ranges (${FEEDS.length} OSV folders); peak RSS ${mb(peakRss())}`,
+  );
+
+  // (b) one 3,000-component image
+  const rpms = realRpms();
+  const os = { id: 'almalinux', version: '9.4', source: 'bench' };
+  const big = components(rpms, Number(values.size));
+  const times = [];
+  let rows = 0;
+  for (let r = 0; r < Number(values.runs); r++) {
+    t = performance.now();
+    const v = await vulnerabilitiesOf(big, os, db, 'UTC');
+    times.push(performance.now() - t);
+    rows = v.rows.length;
+  }
+  const matchMs = median(times);
+  console.log(
+    `match      ${matchMs.toFixed(1)} ms median of ${times.length} (first ${times[0].toFixed(1)} ms) for ${big.length} components, ${rows} vulnerabilities; goal <= ${GOALS.matchMs} ms: ${ok(matchMs, GOALS.matchMs)}`,
+  );
+
+  // (c) re-match 1,000 stored images
+  const dataDir = join(work, 'data');
+  const store = await openStore(dataDir);
+  const N = Number(values.images);
+  t = performance.now();
+  const account = { appId: 1, uin: '1' };
+  for (let i = 0; i < N; i++)
+    await store.saveImage(account, record(i, components(rpms, Number(values.components), i)));
+  console.error(`(filled the store with ${N} images in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  t = performance.now();
+  const r = await rematchAll(store, db, 'UTC');
+  const rematchS = (performance.now() - t) / 1000;
+  console.log(
+    `re-match   ${rematchS.toFixed(1)} s for ${r.images} images x ${values.components} components, ${r.vulnerabilities} vulnerabilities; goal <= ${GOALS.rematchS} s: ${ok(rematchS, GOALS.rematchS)}; peak RSS ${mb(peakRss())}`,
+  );
+  await store.close();
+  await db.close();
+} finally {
+  if (values.keep) console.error(`kept ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
