@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { rpmVersion } from '../dist/ecosystems/rpm/rpm-version.js';
 import { rematchAll, vulnerabilitiesOf } from '../dist/match/match-image.js';
 import { openStore } from '../dist/store/open-store.js';
 import { openVulnDb } from '../dist/vulndb/vulndb.js';
@@ -50,15 +51,6 @@ function realRpms() {
   return { advisory: [...pairs.values()], rocky };
 }
 
-/** A version just before or after `v`, varied by `k`, so both affected and fixed cases occur. */
-function vary(v, k) {
-  if (k === 0) return v;
-  const m = /^(.*?)(\d+)([^\d]*)$/.exec(v);
-  if (!m) return `${v}.${k}`;
-  const n = Number(m[2]);
-  return `${m[1]}${k % 2 ? Math.max(0, n - k) : n + k}${m[3]}`;
-}
-
 function component([name, version]) {
   return {
     name,
@@ -69,18 +61,23 @@ function component([name, version]) {
   };
 }
 
-/** `size` distinct (name, version) pairs: the inventory first, then advisory packages, varied as needed. */
+/**
+ * `size` packages as a real image has them, one version per name: the Rocky 9 inventory as installed,
+ * then AlmaLinux packages from the advisories, most at the newest fix any advisory names (a patched
+ * system) and every tenth (shifted by `seed`) at the oldest (a system that fell behind).
+ */
 function components(rpms, size, seed = 0) {
-  const out = new Map();
-  const pool = [...rpms.rocky, ...rpms.advisory];
-  for (let k = 0; out.size < size; k++) {
-    for (let i = 0; i < pool.length && out.size < size; i++) {
-      const [name, v] = pool[(i * 7919 + seed * 104729) % pool.length];
-      const version = vary(v, k);
-      out.set(`${name}\0${version}`, [name, version]);
-    }
+  const fixes = new Map();
+  for (const [name, v] of rpms.advisory) fixes.set(name, [...(fixes.get(name) ?? []), v]);
+  const names = [...fixes.keys()];
+  const out = new Map(rpms.rocky.map(([n, v]) => [n, v]));
+  for (let i = 0; out.size < size && i < names.length; i++) {
+    const name = names[(i + seed * 37) % names.length];
+    if (out.has(name)) continue;
+    const sorted = fixes.get(name).sort((x, y) => rpmVersion.compare(x, y));
+    out.set(name, (i + seed) % 10 === 0 ? sorted[0] : sorted.at(-1));
   }
-  return [...out.values()].map(component);
+  return [...out].slice(0, size).map(component);
 }
 
 function record(i, comps) {
