@@ -916,6 +916,29 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect((await store.listVulnerabilities(alice, imageId(1), {}, allV))?.total).toBe(0);
       });
 
+      it('re-matching to the same rows keeps them and still updates Reason and Solution', async () => {
+        const rows = [vuln(1, 4), vuln(2, 3)];
+        await store.saveImage(alice, { ...record(1), vulnerabilities: rows });
+        expect(
+          await store.replaceVulnerabilities(alice.uin, imageId(1), rows, {
+            reason: 'again',
+            solution: 'same',
+          }),
+        ).toBe(true);
+        expect(await store.getImage(alice, imageId(1))).toMatchObject({
+          VulCnt: 2,
+          Reason: 'again',
+          Solution: 'same',
+        });
+        expect((await store.listVulnerabilities(alice, imageId(1), {}, allV))?.rows).toEqual(rows);
+        const changed = [{ ...rows[0]!, fixedVersions: ['9.9-1'] }, rows[1]!];
+        await store.replaceVulnerabilities(alice.uin, imageId(1), changed, { reason: 'r', solution: 's' });
+        expect((await store.listVulnerabilities(alice, imageId(1), {}, allV))?.rows).toEqual(changed);
+        await store.saveImage(alice, record(1));
+        await store.replaceVulnerabilities(alice.uin, imageId(1), changed, { reason: 'r', solution: 's' });
+        expect((await store.listVulnerabilities(alice, imageId(1), {}, allV))?.rows).toEqual(changed);
+      });
+
       it('filter by level and name, sort and page, and stay within the account', async () => {
         const rows = [vuln(1, 4), vuln(2, 3), vuln(3, 2), vuln(4, 1)];
         await store.saveImage(alice, { ...record(1), vulnerabilities: rows });

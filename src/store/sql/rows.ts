@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Component } from '../../core/component.js';
 import type { ImageDetail } from '../../scan/detail.js';
 import type { ComponentRow, ImageListRow, VulnerabilityRow } from '../store.js';
 import type { ImageComponentsTable, ImagesTable, ImageVulnerabilitiesTable } from './tables.js';
 
-type ImageColumns = Omit<ImagesTable, 'uin' | 'first_seen' | 'updated_at'>;
+type ImageColumns = Omit<ImagesTable, 'uin' | 'first_seen' | 'updated_at' | 'vuln_digest'>;
 
 /** The images columns a detail or list row is read from (reading fewer columns is measurably faster). */
 export const DETAIL_COLUMNS = [
@@ -246,6 +247,11 @@ export function vulnerabilityRow(r: ImageVulnerabilitiesTable): VulnerabilityRow
     category: r.category,
     unfixed: Number(r.unfixed) === 1,
   };
+}
+
+/** A digest of vulnerability rows: equal digests, equal rows (order included). */
+export function vulnerabilityDigest(rows: VulnerabilityRow[]): string {
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
 }
 
 /** VulCnt and the per-level counts of a set of vulnerability rows. */

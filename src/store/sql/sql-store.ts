@@ -32,6 +32,7 @@ import {
   imageListRow,
   vulnerabilityColumns,
   vulnerabilityCounts,
+  vulnerabilityDigest,
   vulnerabilityRow,
 } from './rows.js';
 import { likeContains, type SqlDialectOps } from './sql-dialect.js';
@@ -98,9 +99,12 @@ export class SqlStore implements Store {
     const uin = account.uin;
     const id = image.detail.ImageID;
     const now = this.#now().toISOString();
-    const { image_id: _, ...columns } = imageColumns(image.detail, image.components.length);
+    const { image_id: _, ...detailColumns } = imageColumns(image.detail, image.components.length);
     // a rescan's components may differ: earlier matches go; with new ones given, the counts follow them
-    if (image.vulnerabilities) Object.assign(columns, vulnerabilityCounts(image.vulnerabilities));
+    const vulns = image.vulnerabilities;
+    const columns = vulns
+      ? { ...detailColumns, ...vulnerabilityCounts(vulns), vuln_digest: vulnerabilityDigest(vulns) }
+      : { ...detailColumns, vuln_digest: '' };
     const max = this.#ops.maxParameters;
     await trx
       .insertInto('images')
@@ -148,14 +152,28 @@ export class SqlStore implements Store {
     rows: VulnerabilityRow[],
     text: { reason: string; solution: string },
   ): Promise<boolean> {
+    const digest = vulnerabilityDigest(rows);
     return this.#db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('images')
-        .set({ ...vulnerabilityCounts(rows), reason: text.reason, solution: text.solution })
+      const current = await trx
+        .selectFrom('images')
+        .select('vuln_digest')
         .where('uin', '=', uin)
         .where('image_id', '=', imageId)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return false;
+      if (!current) return false;
+      await trx
+        .updateTable('images')
+        .set({
+          ...vulnerabilityCounts(rows),
+          reason: text.reason,
+          solution: text.solution,
+          vuln_digest: digest,
+        })
+        .where('uin', '=', uin)
+        .where('image_id', '=', imageId)
+        .execute();
+      // re-matching after an import mostly finds what it found before: then the rows stay as they are
+      if (current.vuln_digest === digest) return true;
       await trx
         .deleteFrom('image_vulnerabilities')
         .where('uin', '=', uin)

@@ -40,6 +40,8 @@ export interface ImageVulnerabilitiesTable {
 export interface ImagesTable {
   /** Account.uin */
   uin: string;
+  /** sha256 of the image's vulnerability rows ('' before any matching) */
+  vuln_digest: string;
   image_id: string;
   image_name: string;
   image_digest: string;

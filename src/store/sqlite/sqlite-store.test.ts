@@ -56,6 +56,7 @@ describe('SQLite store', () => {
       expect(db.prepare('select name from kysely_migration').all()).toEqual([
         { name: '0001-images' },
         { name: '0002-vulnerabilities' },
+        { name: '0003-vulnerability-digest' },
       ]);
     } finally {
       db.close();
@@ -121,6 +122,7 @@ describe('SQLite store', () => {
       expect(db.prepare('select name from kysely_migration').all()).toEqual([
         { name: '0001-images' },
         { name: '0002-vulnerabilities' },
+        { name: '0003-vulnerability-digest' },
       ]);
     } finally {
       db.close();
