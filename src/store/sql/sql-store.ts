@@ -51,6 +51,17 @@ function* chunks<T extends object>(rows: T[], maxParameters: number): Generator<
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
+/** Whether the account has the image (inside the caller's transaction). */
+async function imageExists(trx: Transaction<StoreDatabase>, uin: string, imageId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('images')
+    .select('image_id')
+    .where('uin', '=', uin)
+    .where('image_id', '=', imageId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 /**
@@ -211,13 +222,7 @@ export class SqlStore implements Store {
       .transaction()
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const image = await trx
-          .selectFrom('images')
-          .select('image_id')
-          .where('uin', '=', account.uin)
-          .where('image_id', '=', imageId)
-          .executeTakeFirst();
-        if (!image) return undefined;
+        if (!(await imageExists(trx, account.uin, imageId))) return undefined;
         let q = trx
           .selectFrom('image_vulnerabilities')
           .where('uin', '=', account.uin)
@@ -357,13 +362,7 @@ export class SqlStore implements Store {
       .transaction()
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const image = await trx
-          .selectFrom('images')
-          .select('image_id')
-          .where('uin', '=', account.uin)
-          .where('image_id', '=', imageId)
-          .executeTakeFirst();
-        if (!image) return undefined;
+        if (!(await imageExists(trx, account.uin, imageId))) return undefined;
         const { n } = await trx
           .selectFrom('image_components')
           .select((eb) => eb.fn.countAll().as('n'))
