@@ -51,6 +51,13 @@ function* chunks<T extends object>(rows: T[], maxParameters: number): Generator<
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
+/** Whether a filter matches text by substring (LIKE), which no index can answer. */
+function hasSubstringFilter(f: ImageFilter): boolean {
+  return [f.imageName, f.imageId, f.osName, f.keywords].some(
+    (t) => t !== undefined && !t.exact && t.values.length > 0,
+  );
+}
+
 /** Whether the account has the image (inside the caller's transaction). */
 async function imageExists(trx: Transaction<StoreDatabase>, uin: string, imageId: string): Promise<boolean> {
   const row = await trx
@@ -329,6 +336,27 @@ export class SqlStore implements Store {
       .transaction()
       .setAccessMode('read only')
       .execute(async (trx) => {
+        if (hasSubstringFilter(filter)) {
+          // A substring filter reads every row of the account whatever the plan: read it once, for
+          // the sorted ids of all matches (TotalCount and the page at once), then fetch the page by key.
+          const ids = await trx
+            .selectFrom('images')
+            .select('image_id')
+            .where(where)
+            .orderBy(sql.ref(`images.${sort.column}`), sort.order)
+            .orderBy('images.image_id', sort.order)
+            .execute();
+          const pageIds = ids.slice(page.offset, page.offset + page.limit).map((r) => r.image_id);
+          if (pageIds.length === 0) return { total: ids.length, rows: [] };
+          const found = await trx
+            .selectFrom('images')
+            .select(DETAIL_COLUMNS)
+            .where('uin', '=', account.uin)
+            .where((eb) => this.#ops.inList(eb.ref('image_id'), pageIds))
+            .execute();
+          const byId = new Map(found.map((r) => [r.image_id, r]));
+          return { total: ids.length, rows: pageIds.map((id) => imageListRow(byId.get(id)!)) };
+        }
         const { n } = await trx
           .selectFrom('images')
           .select((eb) => eb.fn.countAll().as('n'))
