@@ -41,7 +41,8 @@ export function streamFeed(stream: Readable, sink: FeedSink): LayerFeed {
 
   const onTar = (c: Buffer) => {
     if (done) return;
-    diffHash.update(c);
+    // an uncompressed blob is its own tar stream: its one hash is both digests
+    if (decompressor) diffHash.update(c);
     sink.tar(c, stored);
   };
   const error = (m: string, cause?: unknown) => {
@@ -52,9 +53,10 @@ export function streamFeed(stream: Readable, sink: FeedSink): LayerFeed {
   const end = () => {
     if (done) return;
     done = true;
+    const storedDigest = `sha256:${storedHash.digest('hex')}`;
     sink.end({
-      storedDigest: `sha256:${storedHash.digest('hex')}`,
-      diffID: `sha256:${diffHash.digest('hex')}`,
+      storedDigest,
+      diffID: decompressor ? `sha256:${diffHash.digest('hex')}` : storedDigest,
       stored,
     });
   };
