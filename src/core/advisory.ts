@@ -10,6 +10,8 @@ export interface AffectedRange {
    * falls in [introduced, fixed) or [introduced, last_affected] of some pair.
    */
   events: { introduced?: string; fixed?: string; last_affected?: string }[];
+  /** an OSV `SEMVER` range: its events are ordered by semver whatever the ecosystem's own order */
+  semver?: true;
   /** explicitly listed affected versions (OSV `versions`), matched exactly */
   versions?: string[];
   /** true when the feed says the package is affected and no fix exists (Debian `<unfixed>`/open) */

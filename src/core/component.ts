@@ -1,10 +1,14 @@
 /** One installed package as the package manager records it. */
 export interface Component {
-  /** package name as the package manager prints it */
+  /**
+   * package name as the package manager prints it; language packages as their registry names them:
+   * npm `@scope/name`, Maven `groupId:artifactId`, Go module path, Composer `vendor/name`, PyPI as
+   * written in the metadata (matching normalises it)
+   */
   name: string;
   /** full version as the package manager prints it: dpkg Version, apk version, rpm `[epoch:]version-release` */
   version: string;
-  /** component kind: `deb`, `apk`, `rpm` (language ecosystems later) */
+  /** component kind, the purl type: `deb`, `apk`, `rpm`; language packages `npm`, `pypi`, `golang`, `maven`, `gem`, `cargo`, `composer`, `nuget` */
   type: string;
   arch?: string;
   /** source package name and version, when the database records one (dpkg falls back to the binary's, as dpkg-query does) */
@@ -22,8 +26,18 @@ export interface Component {
   purl?: string;
   /** filled by coalesce: diffID of the layer that introduced this component */
   layer?: string;
-  /** filled by coalesce: path (inside the image) of the database or file it was read from */
+  /**
+   * path (inside the image) of the database or file it was read from; filled by coalesce unless the
+   * analyzer set it (a jar nested in a jar: `app/app.jar!/BOOT-INF/lib/x.jar`)
+   */
   path?: string;
+  /**
+   * language packages: read from a lockfile or manifest (package-lock.json, poetry.lock, go.mod…), not
+   * from what is installed; such an entry is dropped when the same package is installed (see coalesce)
+   */
+  lockfile?: true;
+  /** language packages: a development-only dependency, as the lockfile marks it */
+  dev?: true;
 }
 
 /** A file inside an image that could not be read fully; the scan goes on and says so. */

@@ -1,8 +1,10 @@
 import type { Component } from '../core/component.js';
 import type { OsInfo } from '../core/os.js';
+import { normalizePackageName } from '../core/package-names.js';
 import type { VersionScheme } from '../core/version-scheme.js';
 import { apkVersion } from '../ecosystems/apk/apk-version.js';
 import { dpkgVersion } from '../ecosystems/dpkg/dpkg-version.js';
+import { languageEcosystem } from '../ecosystems/languages.js';
 import { rpmVersion } from '../ecosystems/rpm/rpm-version.js';
 
 /** What a component is looked up as in the advisory database, and how its versions order. */
@@ -29,9 +31,15 @@ const RPM_ECOSYSTEMS: Record<string, string> = {
   sles: 'SUSE',
 };
 
-/** The version order of an OS package type. */
+/** The version order of a component type (OS package or language ecosystem). */
 export function schemeFor(type: string): VersionScheme | undefined {
-  return type === 'deb' ? dpkgVersion : type === 'rpm' ? rpmVersion : type === 'apk' ? apkVersion : undefined;
+  return type === 'deb'
+    ? dpkgVersion
+    : type === 'rpm'
+      ? rpmVersion
+      : type === 'apk'
+        ? apkVersion
+        : languageEcosystem(type)?.versions;
 }
 
 /** OSV names Ubuntu's long-term releases (even year, April) `Ubuntu:22.04:LTS`, the others `Ubuntu:23.10`. */
@@ -46,9 +54,19 @@ const majorMinor = (v: string) => v.split('.').slice(0, 2).join('.');
 /**
  * The OSV ecosystem of an OS package: `Debian:12` (matched through the source package), `Alpine:v3.19`
  * (through the origin), `AlmaLinux:9`, `Rocky Linux:9`… (binary rpm name, full `[epoch:]version-release`).
- * Undefined when the OS or type is one no feed covers.
+ * A language package (npm, PyPI, Go…) is looked up in its OSV ecosystem whatever the OS, by its
+ * normalised name. Undefined when the OS or type is one no feed covers.
  */
 export function matchTarget(c: Component, os: OsInfo | undefined): MatchTarget | undefined {
+  const language = languageEcosystem(c.type);
+  if (language) {
+    return {
+      ecosystem: language.osv,
+      packageName: normalizePackageName(language.osv, c.name),
+      version: language.osvVersion?.(c.version) ?? c.version,
+      scheme: language.versions,
+    };
+  }
   if (!os?.version) return undefined;
   switch (c.type) {
     case 'deb':

@@ -79,8 +79,49 @@ export function resolveWantedLinks(links: Map<string, string>, analyzers: Analyz
   return out;
 }
 
-function componentKey(c: Component): string {
-  return `${c.type}\0${c.name}\0${c.version}\0${c.arch ?? ''}`;
+const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
+
+/**
+ * What makes two findings the same component: an OS package is one per (name, version, arch) however
+ * many databases list it; a language package is one per place it sits (two copies of lodash in two
+ * apps are two components).
+ */
+function componentKey(c: Component, path: string): string {
+  const where = OS_TYPES.has(c.type) ? '' : (c.path ?? path);
+  return `${c.type}\0${c.name}\0${c.version}\0${c.arch ?? ''}\0${where}`;
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+/** Ecosystems that install packages away from the project (site-packages, gem dirs): any install counts. */
+const GLOBAL_INSTALLS = new Set(['pypi', 'gem']);
+
+/**
+ * Drops lockfile entries for packages that are installed: what is installed is what runs, and a
+ * lockfile only speaks for a project whose packages are not there. An npm/Composer/Cargo/Go lockfile
+ * entry goes when the same package name is installed under the lockfile's directory; a PyPI or gem
+ * one when it is installed anywhere in the image.
+ */
+export function dropInstalledLockfileEntries(components: Component[]): Component[] {
+  const installed = new Map<string, string[]>();
+  for (const c of components) {
+    if (c.lockfile || OS_TYPES.has(c.type)) continue;
+    const k = `${c.type}\0${c.name}`;
+    const list = installed.get(k) ?? [];
+    list.push(c.path ?? '');
+    installed.set(k, list);
+  }
+  return components.filter((c) => {
+    if (!c.lockfile) return true;
+    const places = installed.get(`${c.type}\0${c.name}`);
+    if (!places) return true;
+    if (GLOBAL_INSTALLS.has(c.type)) return false;
+    const dir = dirOf(c.path ?? '');
+    return !places.some((p) => dir === '' || isUnder(p, dir));
+  });
 }
 
 /**
@@ -102,21 +143,21 @@ export function coalesceComponents(
       for (const message of f.findings.problems ?? [])
         problems.push({ path, message, layer: layers[f.layer]!.meta.diffID });
       for (const c of f.findings.components ?? []) {
-        const key = componentKey(c);
+        const key = componentKey(c, path);
         if (seen.has(key)) continue;
         seen.add(key);
         let introduced = f.layer;
         for (let j = f.layer - 1; j >= 0; j--) {
           const older = layers[j]!.analyses.get(a.name)?.files[path];
           if (!older) continue;
-          if (!(older.components ?? []).some((o) => componentKey(o) === key)) break;
+          if (!(older.components ?? []).some((o) => componentKey(o, path) === key)) break;
           introduced = j;
         }
-        components.push({ ...c, layer: layers[introduced]!.meta.diffID, path });
+        components.push({ ...c, layer: layers[introduced]!.meta.diffID, path: c.path ?? path });
       }
     }
   }
-  return { components, problems };
+  return { components: dropInstalledLockfileEntries(components), problems };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { normalizePackageName } from '../core/package-names.js';
 import type { FeedAdvisory, FeedRecord, Notices, StoredRange } from './feed-record.js';
 import type { AdvisoriesTable, VulnDatabase } from './tables.js';
 import { VENDOR_BY_LEVEL, VENDOR_LEVELS } from './vendor-severity.js';
@@ -164,7 +165,7 @@ export class ImportWriter {
             return {
               version: this.#version,
               ecosystem,
-              package: name,
+              package: normalizePackageName(ecosystem, name),
               seq: this.#seq++,
               advisory,
               range: JSON.stringify(rest),

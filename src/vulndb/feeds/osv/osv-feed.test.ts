@@ -80,8 +80,14 @@ describe('OSV importer', () => {
         ecosystem: 'Go',
         package: 'example.com/httpx',
         events: [{ introduced: '0' }, { fixed: '1.4.2' }, { introduced: '1.5.0-rc.1' }, { fixed: '1.5.1' }],
+        semver: true,
       },
-      { ecosystem: 'Go', package: 'stdlib', events: [{ introduced: '1.22.0' }, { fixed: '1.22.3' }] },
+      {
+        ecosystem: 'Go',
+        package: 'stdlib',
+        events: [{ introduced: '1.22.0' }, { fixed: '1.22.3' }],
+        semver: true,
+      },
     ]);
     expect(advisories.get('GO-2024-2001')?.severity).toEqual({});
     expect(advisories.get('GO-2023-1999')?.withdrawn).toBe('2024-01-05T00:00:00Z');

@@ -122,6 +122,7 @@ function osvRanges(record: OsvRecord, notices: Notices, where: string): StoredRa
         continue;
       }
       const stored = base();
+      if (range.type === 'SEMVER') stored.semver = true;
       for (const event of range.events) {
         if (event.introduced !== undefined) stored.events.push({ introduced: event.introduced });
         else if (event.fixed !== undefined) stored.events.push({ fixed: event.fixed });

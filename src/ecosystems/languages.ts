@@ -1,0 +1,20 @@
+import type { Analyzer } from '../core/analyzer.js';
+import type { LanguageEcosystem } from '../core/ecosystem.js';
+
+/**
+ * Every language ecosystem hullscan knows, one folder each. To add one: create
+ * `src/ecosystems/<type>/index.ts` exporting a `LanguageEcosystem`, and list it here.
+ */
+export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [];
+
+const byType = new Map(LANGUAGE_ECOSYSTEMS.map((e) => [e.type, e]));
+
+/** The language ecosystem of a component type, undefined for OS packages. */
+export function languageEcosystem(type: string): LanguageEcosystem | undefined {
+  return byType.get(type);
+}
+
+/** The analyzers of every language ecosystem, in registry order. */
+export function languageAnalyzers(): Analyzer[] {
+  return LANGUAGE_ECOSYSTEMS.flatMap((e) => e.analyzers);
+}
