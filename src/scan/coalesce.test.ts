@@ -123,3 +123,73 @@ describe('coalesce', () => {
     ]);
   });
 });
+
+describe('coalesce: language packages', () => {
+  const npm = (name: string, version: string, extra: Partial<Component> = {}): Component => ({
+    name,
+    version,
+    type: 'npm',
+    ...extra,
+  });
+
+  it('keeps one component per place a language package sits, and the path an analyzer gave', () => {
+    const layers = [
+      layer(1, {
+        'app/node_modules/lodash/package.json': { components: [npm('lodash', '4.17.21')] },
+        'srv/node_modules/lodash/package.json': { components: [npm('lodash', '4.17.21')] },
+        'opt/app.jar': {
+          components: [
+            { name: 'g:a', version: '1', type: 'maven', path: 'opt/app.jar!/BOOT-INF/lib/a-1.jar' },
+            { name: 'g:a', version: '1', type: 'maven', path: 'opt/app.jar!/BOOT-INF/lib/nested/a-1.jar' },
+          ],
+        },
+      }),
+    ];
+    const { components } = coalesceComponents(layers, [dpkg]);
+    expect(components.map((c) => c.path)).toEqual([
+      'app/node_modules/lodash/package.json',
+      'opt/app.jar!/BOOT-INF/lib/a-1.jar',
+      'opt/app.jar!/BOOT-INF/lib/nested/a-1.jar',
+      'srv/node_modules/lodash/package.json',
+    ]);
+  });
+
+  it('dates a language package by its own file, not by another copy', () => {
+    const file = 'app/node_modules/left-pad/package.json';
+    const layers = [
+      layer(1, { [file]: { components: [npm('left-pad', '1.3.0')] } }),
+      layer(2, { 'other/node_modules/left-pad/package.json': { components: [npm('left-pad', '1.3.0')] } }),
+    ];
+    const { components } = coalesceComponents(layers, [dpkg]);
+    expect(components.map((c) => [c.path, c.layer?.slice(7, 8)])).toEqual([
+      [file, '1'],
+      ['other/node_modules/left-pad/package.json', '2'],
+    ]);
+  });
+
+  it('drops lockfile entries for packages installed under the lockfile directory, keeps the rest', () => {
+    const layers = [
+      layer(1, {
+        'app/package-lock.json': {
+          components: [npm('a', '1.0.0', { lockfile: true }), npm('b', '2.0.0', { lockfile: true })],
+        },
+        'app/node_modules/a/package.json': { components: [npm('a', '1.0.1')] },
+        'other/node_modules/b/package.json': { components: [npm('b', '2.0.0')] },
+        'srv/requirements.txt': {
+          components: [{ name: 'Django', version: '4.2', type: 'pypi', lockfile: true }],
+        },
+        'usr/lib/python3/site-packages/Django-4.2.1.dist-info/METADATA': {
+          components: [{ name: 'Django', version: '4.2.1', type: 'pypi' }],
+        },
+      }),
+    ];
+    const { components } = coalesceComponents(layers, [dpkg]);
+    // `a` is installed beside the lockfile; `b` only in another project; Django is installed globally
+    expect(components.map((c) => `${c.name}@${c.version}${c.lockfile ? ' (lockfile)' : ''}`).sort()).toEqual([
+      'Django@4.2.1',
+      'a@1.0.1',
+      'b@2.0.0',
+      'b@2.0.0 (lockfile)',
+    ]);
+  });
+});
