@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { imagesVul } from '../api/actions/DescribeAssetImageVulList/index.js';
+import { OS_PACKAGE_TYPES } from '../core/component.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
 import { openVulnDbIfPresent, withVulnerabilities } from '../match/match-image.js';
@@ -240,8 +241,12 @@ export async function scanCommand(argv: string[]): Promise<number> {
     );
   lines.push('');
   if (components.length) {
-    const rows = [['NAME', 'VERSION', 'TYPE', 'ARCH', 'SOURCE', 'LAYER']];
-    for (const c of [...components].sort((a, b) => a.name.localeCompare(b.name))) {
+    // language packages are told apart by where they sit: show the file they were read from
+    const withPath = components.some((c) => !OS_PACKAGE_TYPES.has(c.type));
+    const rows = [['NAME', 'VERSION', 'TYPE', 'ARCH', 'SOURCE', 'LAYER', ...(withPath ? ['PATH'] : [])]];
+    for (const c of [...components].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path),
+    )) {
       rows.push([
         c.name,
         c.version,
@@ -249,6 +254,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
         c.arch,
         c.sourceName === c.name ? '' : c.sourceName,
         String(layerIndex.get(c.layer) ?? ''),
+        ...(withPath ? [OS_PACKAGE_TYPES.has(c.type) ? '' : c.path] : []),
       ]);
     }
     lines.push(table(rows));

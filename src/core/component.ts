@@ -48,3 +48,6 @@ export interface Problem {
   /** diffID of the layer where it was seen */
   layer?: string;
 }
+
+/** Component types that come from the OS package manager; every other type is a language ecosystem's. */
+export const OS_PACKAGE_TYPES: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);

@@ -1,5 +1,5 @@
 import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js';
-import type { Component, Problem } from '../core/component.js';
+import { type Component, OS_PACKAGE_TYPES, type Problem } from '../core/component.js';
 import { BadInputError } from '../core/errors.js';
 import type { OsInfo } from '../core/os.js';
 import { basename, isUnder, resolveLinkTarget } from '../walk/paths.js';
@@ -79,15 +79,13 @@ export function resolveWantedLinks(links: Map<string, string>, analyzers: Analyz
   return out;
 }
 
-const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
-
 /**
  * What makes two findings the same component: an OS package is one per (name, version, arch) however
  * many databases list it; a language package is one per place it sits (two copies of lodash in two
  * apps are two components).
  */
 function componentKey(c: Component, path: string): string {
-  const where = OS_TYPES.has(c.type) ? '' : (c.path ?? path);
+  const where = OS_PACKAGE_TYPES.has(c.type) ? '' : (c.path ?? path);
   return `${c.type}\0${c.name}\0${c.version}\0${c.arch ?? ''}\0${where}`;
 }
 
@@ -108,7 +106,7 @@ const GLOBAL_INSTALLS = new Set(['pypi', 'gem']);
 export function dropInstalledLockfileEntries(components: Component[]): Component[] {
   const installed = new Map<string, string[]>();
   for (const c of components) {
-    if (c.lockfile || OS_TYPES.has(c.type)) continue;
+    if (c.lockfile || OS_PACKAGE_TYPES.has(c.type)) continue;
     const k = `${c.type}\0${c.name}`;
     const list = installed.get(k) ?? [];
     list.push(c.path ?? '');
