@@ -1,5 +1,5 @@
 import { PackageURL } from 'packageurl-js';
-import type { Component } from '../core/component.js';
+import { type Component, OS_PACKAGE_TYPES } from '../core/component.js';
 import type { OsInfo } from '../core/os.js';
 
 /** A package URL taken apart: the component it names and the OS its `distro` qualifier names, if any. */
@@ -11,13 +11,14 @@ export interface PurlComponent {
 /**
  * The component a purl names (https://github.com/package-url/purl-spec/blob/main/PURL-TYPES.rst), the
  * inverse of core/purl.ts for deb, rpm and apk: `upstream` gives the source package, `epoch` the rpm
- * epoch, `arch` the architecture. Other types keep their purl type as component type. Throws on a bad purl.
+ * epoch, `arch` the architecture. Other types keep their purl type as component type, and language
+ * packages get the name their registry uses (see nameOf). Throws on a bad purl.
  */
 export function componentFromPurl(purl: string): PurlComponent {
   const p = PackageURL.fromString(purl);
   const q = p.qualifiers ?? {};
   let version = p.version ?? '';
-  const c: Component = { name: p.name, version, type: p.type, purl };
+  const c: Component = { name: nameOf(p.type, p.namespace, p.name), version, type: p.type, purl };
   if (q.arch) c.arch = q.arch;
   if (p.type === 'deb' && q.upstream) {
     const at = q.upstream.indexOf('@');
@@ -51,4 +52,14 @@ export function osFromDistro(
     return id ? { id, version: distro, source: 'purl distro' } : undefined;
   }
   return { id: distro, version: '', source: 'purl distro' };
+}
+
+/**
+ * The registry's name of a language package from its purl parts: Maven `group:artifact`, npm
+ * `@scope/name`, Go `host/path/module`, Composer `vendor/name`; OS packages keep the bare name (their
+ * namespace is the distribution).
+ */
+export function nameOf(type: string, namespace: string | undefined, name: string): string {
+  if (!namespace || OS_PACKAGE_TYPES.has(type)) return name;
+  return type === 'maven' ? `${namespace}:${name}` : `${namespace}/${name}`;
 }
