@@ -40,7 +40,18 @@ export async function vulnerabilitiesOf(
   timeZone: string,
 ): Promise<{ rows: VulnerabilityRow[]; reason: string; solution: string }> {
   const matches = await matchComponents(components, os, await advisoriesAtCurrentVersion(db));
-  const rows = matches.map((m) => vulnerabilityRow(m, timeZone)).sort((a, b) => b.level - a.level);
+  // a language package installed in several places is one vulnerability (ImagesVul names no path);
+  // the component list says where each copy sits
+  const seen = new Set<string>();
+  const rows = matches
+    .filter((m) => {
+      const key = `${m.advisory.id}\0${m.component.type}\0${m.component.name}\0${m.component.version}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((m) => vulnerabilityRow(m, timeZone))
+    .sort((a, b) => b.level - a.level);
   return { rows, ...imageAdvice(rows) };
 }
 
