@@ -1,11 +1,14 @@
 import type { Analyzer } from '../core/analyzer.js';
 import type { LanguageEcosystem } from '../core/ecosystem.js';
+import { npmEcosystem } from './npm/index.js';
 
 /**
  * Every language ecosystem hullscan knows, one folder each. To add one: create
  * `src/ecosystems/<type>/index.ts` exporting a `LanguageEcosystem`, and list it here.
  */
-export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [];
+export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [
+  npmEcosystem,
+];
 
 const byType = new Map(LANGUAGE_ECOSYSTEMS.map((e) => [e.type, e]));
 
