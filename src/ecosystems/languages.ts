@@ -1,6 +1,9 @@
 import type { Analyzer } from '../core/analyzer.js';
 import type { LanguageEcosystem } from '../core/ecosystem.js';
+import { composerEcosystem } from './composer/index.js';
+import { gemEcosystem } from './gem/index.js';
 import { npmEcosystem } from './npm/index.js';
+import { nugetEcosystem } from './nuget/index.js';
 
 /**
  * Every language ecosystem hullscan knows, one folder each. To add one: create
@@ -8,6 +11,9 @@ import { npmEcosystem } from './npm/index.js';
  */
 export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [
   npmEcosystem,
+  gemEcosystem,
+  composerEcosystem,
+  nugetEcosystem,
 ];
 
 const byType = new Map(LANGUAGE_ECOSYSTEMS.map((e) => [e.type, e]));
