@@ -4,6 +4,7 @@ import { composerEcosystem } from './composer/index.js';
 import { gemEcosystem } from './gem/index.js';
 import { npmEcosystem } from './npm/index.js';
 import { nugetEcosystem } from './nuget/index.js';
+import { pypiEcosystem } from './pypi/index.js';
 
 /**
  * Every language ecosystem hullscan knows, one folder each. To add one: create
@@ -11,6 +12,7 @@ import { nugetEcosystem } from './nuget/index.js';
  */
 export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [
   npmEcosystem,
+  pypiEcosystem,
   gemEcosystem,
   composerEcosystem,
   nugetEcosystem,
