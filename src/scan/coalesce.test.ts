@@ -193,3 +193,30 @@ describe('coalesce: language packages', () => {
     ]);
   });
 });
+
+describe('coalesce: one Python install described twice', () => {
+  it('keeps one component for a dist-info and an egg-info of one package in one site-packages', () => {
+    const sp = 'usr/lib/python3/dist-packages';
+    const py = (name: string, version: string): Component => ({ name, version, type: 'pypi' });
+    const layers = [
+      layer(1, {
+        [`${sp}/cryptography-38.0.4.dist-info/METADATA`]: { components: [py('cryptography', '38.0.4')] },
+        [`${sp}/cryptography.egg-info/PKG-INFO`]: { components: [py('cryptography', '38.0.4')] },
+        [`${sp}/Zope.Interface-5.5.2.egg-info`]: { components: [py('Zope.Interface', '5.5.2')] },
+        [`${sp}/zope_interface-5.5.2.dist-info/METADATA`]: { components: [py('zope_interface', '5.5.2')] },
+        [`opt/venv/lib/python3.11/site-packages/cryptography-38.0.4.dist-info/METADATA`]: {
+          components: [py('cryptography', '38.0.4')],
+        },
+        'app/requirements.txt': {
+          components: [{ name: 'ZOPE-interface', version: '5.5.2', type: 'pypi', lockfile: true }],
+        },
+      }),
+    ];
+    const { components } = coalesceComponents(layers, [dpkg]);
+    expect(components.map((c) => c.path)).toEqual([
+      'opt/venv/lib/python3.11/site-packages/cryptography-38.0.4.dist-info/METADATA',
+      `${sp}/Zope.Interface-5.5.2.egg-info`,
+      `${sp}/cryptography-38.0.4.dist-info/METADATA`,
+    ]);
+  });
+});

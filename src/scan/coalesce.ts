@@ -2,6 +2,8 @@ import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js'
 import { type Component, OS_PACKAGE_TYPES, type Problem } from '../core/component.js';
 import { BadInputError } from '../core/errors.js';
 import type { OsInfo } from '../core/os.js';
+import { normalizePackageName } from '../core/package-names.js';
+import { languageEcosystem } from '../ecosystems/languages.js';
 import { basename, isUnder, resolveLinkTarget } from '../walk/paths.js';
 import type { LayerMeta } from '../walk/walk-layer.js';
 
@@ -79,14 +81,22 @@ export function resolveWantedLinks(links: Map<string, string>, analyzers: Analyz
   return out;
 }
 
+/** The name matching uses: PEP 503 for PyPI, lower case for NuGet and Packagist, else as written. */
+function matchName(c: Component): string {
+  const eco = languageEcosystem(c.type);
+  return eco ? normalizePackageName(eco.osv, c.name) : c.name;
+}
+
 /**
  * What makes two findings the same component: an OS package is one per (name, version, arch) however
- * many databases list it; a language package is one per place it sits (two copies of lodash in two
- * apps are two components).
+ * many databases list it; a language package is one per place it is installed (two copies of lodash
+ * in two apps are two components; a Python package's dist-info and egg-info in one site-packages, one).
  */
 function componentKey(c: Component, path: string): string {
-  const where = OS_PACKAGE_TYPES.has(c.type) ? '' : (c.path ?? path);
-  return `${c.type}\0${c.name}\0${c.version}\0${c.arch ?? ''}\0${where}`;
+  if (OS_PACKAGE_TYPES.has(c.type)) return `${c.type}\0${c.name}\0${c.version}\0${c.arch ?? ''}`;
+  const file = c.path ?? path;
+  const where = languageEcosystem(c.type)?.installedAt?.(file) ?? file;
+  return `${c.type}\0${matchName(c)}\0${c.version}\0${c.arch ?? ''}\0${where}`;
 }
 
 function dirOf(path: string): string {
@@ -94,29 +104,26 @@ function dirOf(path: string): string {
   return i < 0 ? '' : path.slice(0, i);
 }
 
-/** Ecosystems that install packages away from the project (site-packages, gem dirs): any install counts. */
-const GLOBAL_INSTALLS = new Set(['pypi', 'gem']);
-
 /**
  * Drops lockfile entries for packages that are installed: what is installed is what runs, and a
- * lockfile only speaks for a project whose packages are not there. An npm/Composer/Cargo/Go lockfile
- * entry goes when the same package name is installed under the lockfile's directory; a PyPI or gem
- * one when it is installed anywhere in the image.
+ * lockfile only speaks for a project whose packages are not there. An entry goes when the same
+ * package (by its matching name) is installed under the lockfile's directory, or anywhere in the
+ * image for ecosystems that install away from the project (PyPI, gems).
  */
 export function dropInstalledLockfileEntries(components: Component[]): Component[] {
   const installed = new Map<string, string[]>();
   for (const c of components) {
     if (c.lockfile || OS_PACKAGE_TYPES.has(c.type)) continue;
-    const k = `${c.type}\0${c.name}`;
+    const k = `${c.type}\0${matchName(c)}`;
     const list = installed.get(k) ?? [];
     list.push(c.path ?? '');
     installed.set(k, list);
   }
   return components.filter((c) => {
     if (!c.lockfile) return true;
-    const places = installed.get(`${c.type}\0${c.name}`);
+    const places = installed.get(`${c.type}\0${matchName(c)}`);
     if (!places) return true;
-    if (GLOBAL_INSTALLS.has(c.type)) return false;
+    if (languageEcosystem(c.type)?.installsAwayFromProject) return false;
     const dir = dirOf(c.path ?? '');
     return !places.some((p) => dir === '' || isUnder(p, dir));
   });

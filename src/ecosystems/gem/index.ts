@@ -13,4 +13,5 @@ export const gemEcosystem: LanguageEcosystem = {
   osv: 'RubyGems',
   analyzers: [gemspecAnalyzer, gemfileLockAnalyzer],
   versions: gemVersion,
+  installsAwayFromProject: true,
 };
