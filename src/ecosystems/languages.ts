@@ -1,7 +1,9 @@
 import type { Analyzer } from '../core/analyzer.js';
 import type { LanguageEcosystem } from '../core/ecosystem.js';
+import { cargoEcosystem } from './cargo/index.js';
 import { composerEcosystem } from './composer/index.js';
 import { gemEcosystem } from './gem/index.js';
+import { golangEcosystem } from './golang/index.js';
 import { npmEcosystem } from './npm/index.js';
 import { nugetEcosystem } from './nuget/index.js';
 import { pypiEcosystem } from './pypi/index.js';
@@ -13,6 +15,8 @@ import { pypiEcosystem } from './pypi/index.js';
 export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [
   npmEcosystem,
   pypiEcosystem,
+  golangEcosystem,
+  cargoEcosystem,
   gemEcosystem,
   composerEcosystem,
   nugetEcosystem,
