@@ -141,7 +141,12 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
     analyzers.filter((a) => a.name !== OS_ANALYZER),
   );
   attachLicenses(components, data, analyzers, links);
-  for (const c of components) c.purl ??= purlFor(c, os);
+  for (const c of components) {
+    // an analyzer's odd version string must not fail the scan: the component just goes without a purl
+    try {
+      c.purl ??= purlFor(c, os);
+    } catch {}
+  }
   const layers = manifest.layers.map((l, i) => ({
     diffID: l.diffID,
     digest: l.digest,

@@ -34,3 +34,26 @@ describe('imageOfLayers', () => {
     expect(seen).toEqual(['app/sub/a.txt=hello']);
   });
 });
+
+describe('scan of an odd component', () => {
+  it('keeps a component whose purl cannot be built, without one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hullscan-oddpurl-'));
+    work.push(dir);
+    const ref = await imageOfLayers(path.join(dir, 'img'), [{ entries: [{ path: 'app/x', body: 'x' }] }]);
+    const result = await scanImage(ref, {
+      dataDir: path.join(dir, 'data'),
+      analyzers: [
+        {
+          name: 'odd',
+          version: 1,
+          wants: (f) => f.path === 'app/x',
+          // packageurl-js throws on a golang version that starts with v and is not semver
+          analyze: () => ({ components: [{ name: 'example.com/m', version: 'vbad', type: 'golang' }] }),
+        },
+      ],
+    });
+    expect(result.components.map((c) => [c.name, c.version, c.purl])).toEqual([
+      ['example.com/m', 'vbad', undefined],
+    ]);
+  });
+});
