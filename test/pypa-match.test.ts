@@ -12,7 +12,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import type { Component } from '../src/core/component.js';
 import { matchComponents } from '../src/match/match-components.js';
 import { openVulnDb } from '../src/vulndb/vulndb.js';
@@ -55,9 +54,6 @@ describe.skipIf(!oracles)('PyPA advisories, versions lists removed: ranges alone
     const records: OsvRecord[] = [
       ...filesUnder(path.join(PYPA, 'json'), ['.json']).map(
         (f) => JSON.parse(readFileSync(f, 'utf8')) as OsvRecord,
-      ),
-      ...filesUnder(path.join(PYPA, 'yaml'), ['.yaml', '.yml']).map(
-        (f) => parseYaml(readFileSync(f, 'utf8')) as OsvRecord,
       ),
     ];
     expect(records.length).toBeGreaterThan(2500);
