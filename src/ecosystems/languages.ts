@@ -4,6 +4,7 @@ import { cargoEcosystem } from './cargo/index.js';
 import { composerEcosystem } from './composer/index.js';
 import { gemEcosystem } from './gem/index.js';
 import { golangEcosystem } from './golang/index.js';
+import { mavenEcosystem } from './maven/index.js';
 import { npmEcosystem } from './npm/index.js';
 import { nugetEcosystem } from './nuget/index.js';
 import { pypiEcosystem } from './pypi/index.js';
@@ -17,6 +18,7 @@ export const LANGUAGE_ECOSYSTEMS: readonly LanguageEcosystem[] = [
   pypiEcosystem,
   golangEcosystem,
   cargoEcosystem,
+  mavenEcosystem,
   gemEcosystem,
   composerEcosystem,
   nugetEcosystem,
