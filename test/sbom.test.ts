@@ -210,6 +210,8 @@ function emptyScan() {
     },
     layers: [],
     components: [],
+    risks: [],
+    viruses: [],
     problems: [],
     scannedAt: new Date('2026-01-02T03:04:05Z'),
   };

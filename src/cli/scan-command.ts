@@ -68,6 +68,8 @@ async function inventory(
       layers: [],
       os: sbom.os,
       components: sbom.components,
+      risks: [],
+      viruses: [],
       problems: sbom.problems,
       scannedAt: new Date(),
     };

@@ -1,4 +1,6 @@
 import type { Component } from './component.js';
+import type { RiskFinding, VirusFinding } from './finding.js';
+import type { ImageConfigJson } from './image.js';
 import type { OsInfo } from './os.js';
 
 /** What the walker knows about a file before its content is read. */
@@ -10,6 +12,8 @@ export interface FileInfo {
   mode: number;
   uid: number;
   gid: number;
+  /** set for a directory entry, handed only to analyzers with `directories: true` (content empty) */
+  directory?: true;
 }
 
 /** A regular file handed to an analyzer, its content fully read (never over the analyzer's `maxFileSize`). */
@@ -24,6 +28,10 @@ export interface FileFindings {
   components?: Component[];
   /** licenses of one package, from a file that documents them (`usr/share/doc/<pkg>/copyright`) */
   packageLicenses?: { type: string; name: string; licenses: string[] };
+  /** risks in this file: secrets (Type 2), risky files and settings (Type 1) */
+  risks?: RiskFinding[];
+  /** malware in this file (or in archive members inside it) */
+  viruses?: VirusFinding[];
   /** per-file problems (corrupt database, unknown format) — recorded, the scan goes on */
   problems?: string[];
 }
@@ -44,7 +52,9 @@ export interface Analyzer {
   version: number;
   /** content larger than this is not read; the file is recorded as a problem instead (default 64 MiB) */
   maxFileSize?: number;
-  /** cheap and pure: called for every regular file in every layer */
+  /** also offer directory entries to `wants` (FileInfo.directory set): for checks on modes, not content */
+  directories?: boolean;
+  /** cheap and pure: called for every regular file in every layer (and directory, see `directories`) */
   wants(info: FileInfo): boolean;
   /** must not throw for bad content: return `problems` instead */
   analyze(
@@ -58,4 +68,21 @@ export interface LayerAnalysis {
   analyzer: string;
   version: number;
   files: Record<string, FileFindings>;
+}
+
+/** What an image-level check sees: the config (user, env, ports, labels, history) and no layer content. */
+export interface ImageCheckInput {
+  config: ImageConfigJson;
+  /** for each config history entry (oldest first), the diffID of the layer it created; undefined for empty_layer entries */
+  historyLayers: (string | undefined)[];
+}
+
+/**
+ * A check over the image config and build history (ENV secrets, root user, exposed SSH, pipe-to-shell
+ * in a RUN line…). Pure and cheap; must not throw. Findings about a build step carry its
+ * `historyIndex` and, when the step created a layer, that layer's diffID.
+ */
+export interface ImageCheck {
+  name: string;
+  check(input: ImageCheckInput): RiskFinding[];
 }

@@ -1,6 +1,7 @@
 import type { Analyzer, FileFindings, LayerAnalysis } from '../core/analyzer.js';
 import { type Component, OS_PACKAGE_TYPES, type Problem } from '../core/component.js';
 import { BadInputError } from '../core/errors.js';
+import type { RiskFinding, VirusFinding } from '../core/finding.js';
 import type { OsInfo } from '../core/os.js';
 import { normalizePackageName } from '../core/package-names.js';
 import { languageEcosystem } from '../ecosystems/languages.js';
@@ -200,4 +201,27 @@ export function osCandidates(layers: LayerData[], analyzer: string): Map<string,
   const out = new Map<string, OsInfo>();
   for (const [path, f] of finalFiles(layers, analyzer)) if (f.findings.os) out.set(path, f.findings.os);
   return out;
+}
+
+/**
+ * The risks and viruses of the final filesystem: findings of files that survive whiteouts, each with
+ * the diffID of the layer holding the surviving version (a finding already naming a layer keeps it).
+ */
+export function coalesceFindings(
+  layers: LayerData[],
+  analyzers: Analyzer[],
+): { risks: RiskFinding[]; viruses: VirusFinding[] } {
+  const risks: RiskFinding[] = [];
+  const viruses: VirusFinding[] = [];
+  for (const a of analyzers) {
+    const view = finalFiles(layers, a.name);
+    for (const path of [...view.keys()].sort()) {
+      const f = view.get(path)!;
+      const layer = layers[f.layer]!.meta.diffID;
+      for (const r of f.findings.risks ?? [])
+        risks.push({ ...r, path: r.path ?? path, layer: r.layer ?? layer });
+      for (const v of f.findings.viruses ?? []) viruses.push({ ...v, layer: v.layer ?? layer });
+    }
+  }
+  return { risks, viruses };
 }

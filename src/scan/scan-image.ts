@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import type { Analyzer, LayerAnalysis } from '../core/analyzer.js';
+import type { Analyzer, ImageCheck, LayerAnalysis } from '../core/analyzer.js';
 import type { Component, Problem } from '../core/component.js';
-import type { ImageManifest, ImageSource } from '../core/image.js';
+import type { RiskFinding, VirusFinding } from '../core/finding.js';
+import type { ImageConfigJson, ImageManifest, ImageSource } from '../core/image.js';
 import type { OsInfo } from '../core/os.js';
 import { purlFor } from '../core/purl.js';
 import { openSource } from '../sources/open-source.js';
@@ -11,6 +12,7 @@ import { defaultAnalyzers, OS_ANALYZER, pickOs } from './analyzers.js';
 import {
   attachLicenses,
   coalesceComponents,
+  coalesceFindings,
   finalSymlinks,
   type LayerData,
   osCandidates,
@@ -31,6 +33,8 @@ export interface ScanOptions {
   dataDir: string;
   platform?: Platform;
   analyzers?: Analyzer[];
+  /** checks over the config and build history (secrets in ENV, root user, pipe-to-shell…); none by default */
+  imageChecks?: ImageCheck[];
   limits?: WalkLimits;
   /** layers walked at once; default: the machine's parallelism, at most 4 */
   concurrency?: number;
@@ -52,8 +56,22 @@ export interface ScanResult {
   layers: ScannedLayer[];
   os?: OsInfo;
   components: Component[];
+  /** risks (secrets, risky files and settings) from the analyzers and image checks that ran */
+  risks: RiskFinding[];
+  viruses: VirusFinding[];
   problems: Problem[];
   scannedAt: Date;
+}
+
+/**
+ * For each history entry, the diffID of the layer it created: entries not marked `empty_layer` take
+ * the layers in order. Undefined where the history and the layers disagree (no history: none known).
+ */
+export function historyLayers(config: ImageConfigJson, diffIDs: string[]): (string | undefined)[] {
+  const history = config.history ?? [];
+  let next = 0;
+  const out = history.map((h) => (h.empty_layer ? undefined : diffIDs[next++]));
+  return next === diffIDs.length ? out : history.map(() => undefined);
 }
 
 async function loadCached(cache: LayerCache, diffID: string, analyzers: Analyzer[]) {
@@ -141,6 +159,21 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
     analyzers.filter((a) => a.name !== OS_ANALYZER),
   );
   attachLicenses(components, data, analyzers, links);
+  const findings = coalesceFindings(data, analyzers);
+  const input = {
+    config: manifest.config,
+    historyLayers: historyLayers(
+      manifest.config,
+      manifest.layers.map((l) => l.diffID),
+    ),
+  };
+  for (const check of opts.imageChecks ?? []) {
+    try {
+      findings.risks.push(...check.check(input));
+    } catch (e) {
+      problems.push({ path: 'config', message: `${check.name} failed: ${(e as Error).message}` });
+    }
+  }
   for (const c of components) {
     // an analyzer's odd version string must not fail the scan: the component just goes without a purl
     try {
@@ -153,7 +186,7 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
     size: data[i]!.meta.size,
     cached: !toRead.includes(i),
   }));
-  return { manifest, layers, os, components, problems, scannedAt: new Date() };
+  return { manifest, layers, os, components, ...findings, problems, scannedAt: new Date() };
 }
 
 /** Opens `reference`, walks each layer not already in the cache once, and coalesces the image index. */

@@ -55,6 +55,7 @@ export interface WalkOptions {
 }
 
 const DEFAULT_MAX_FILE = 64 * 2 ** 20;
+const EMPTY = Buffer.alloc(0);
 
 interface Captured {
   info: FileInfo;
@@ -207,6 +208,10 @@ export function walkLayer(
             record(i, path, { problems: [`hard link to ${t.path}, whose content was not kept`] });
       } else if (type === 'SymbolicLink') {
         meta.symlinks[path] = entry.linkpath ?? '';
+      } else if (type === 'Directory' && path !== '') {
+        const dir: FileInfo = { ...info, directory: true };
+        const wanting = opts.analyzers.flatMap((a, i) => (a.directories && a.wants(dir) ? [i] : []));
+        if (wanting.length) runAnalyzers(wanting, dir, EMPTY);
       }
     });
 
