@@ -33,7 +33,7 @@ interface LockPackage {
 }
 
 /** Direct dependencies of the test project: scoped, nested (@yarnpkg/parsers keeps its own tslib 2), hoisted. */
-const PROD = ['@yarnpkg/parsers', 'semver', 'yaml', 'zod', 'smol-toml'];
+const PROD = ['@yarnpkg/parsers', 'semver', 'kysely', 'zod', 'smol-toml'];
 /** tslib 1 at the top, where @yarnpkg/parsers cannot use it: a dev dependency, nested copy stays prod. */
 const DEV = ['tslib'];
 
@@ -167,11 +167,11 @@ describe.skipIf(!!missing)('npm packages in an image', () => {
       '@yarnpkg/parsers',
       'argparse',
       'js-yaml',
+      'kysely',
       'semver',
       'smol-toml',
       'tslib',
       'tslib',
-      'yaml',
       'zod',
     ]);
     expect(

@@ -106,7 +106,7 @@ describe('matchComponents', () => {
         throw new Error('must not be asked');
       },
     };
-    expect(await matchComponents([{ ...component, type: 'npm' }], os, none)).toEqual([]);
+    expect(await matchComponents([{ ...component, type: 'conan' }], os, none)).toEqual([]);
     expect(await matchComponents([component], undefined, none)).toEqual([]);
   });
 });
