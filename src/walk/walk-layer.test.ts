@@ -59,6 +59,17 @@ describe('walkLayer', () => {
     });
   });
 
+  it('gives a hard link to a large file the findings of its target without keeping the bytes', async () => {
+    const big = `first line\n${'x'.repeat(5 * 2 ** 20)}`;
+    const tar = tarball([
+      { path: 'etc/big', body: big },
+      { path: 'etc/big-link', type: 'Link', linkpath: 'etc/big' },
+    ]);
+    const r = await walk(tar);
+    const want = { problems: [`${big.length}:first line`] };
+    expect(r.analyses[0]!.files).toEqual({ 'etc/big': want, 'etc/big-link': want });
+  });
+
   it('gives the same result for gzip, zstd and uncompressed layers, and verifies both digests', async () => {
     const tar = tarball(base);
     const plain = await walk(tar);

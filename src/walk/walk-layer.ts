@@ -59,8 +59,20 @@ const EMPTY = Buffer.alloc(0);
 
 interface Captured {
   info: FileInfo;
+  /** kept for later hard links only while small (see KEEP_FOR_LINKS) */
   content?: Buffer;
+  /** what each analyzer (by index) made of it, for hard links whose content was not kept */
+  results?: Map<number, Promise<FileFindings>>;
 }
+
+/**
+ * Content kept for hard links that may come later in the layer: files up to 4 MiB, 64 MiB in all.
+ * A link to a file whose content was not kept gets the target's findings (same bytes) instead of a
+ * second analysis; keeping every wanted file's bytes (every executable, for the binary analyzers)
+ * would hold a whole layer in memory.
+ */
+const KEEP_FILE = 4 * 2 ** 20;
+const KEEP_TOTAL = 64 * 2 ** 20;
 
 /**
  * Streams one layer once: verifies the blob digest (when the source names one) and the diffID,
@@ -115,18 +127,22 @@ export function walkLayer(
     const record = (i: number, path: string, f: FileFindings) => {
       analyses[i]!.files[path] = f;
     };
-    const runAnalyzers = (wanting: number[], info: FileInfo, content: Buffer) => {
+    let kept = 0;
+    const runAnalyzers = (wanting: number[], info: FileInfo, content: Buffer, cap?: Captured) => {
       for (const i of wanting) {
         const a = opts.analyzers[i]!;
-        pending.push(
-          (async () => {
-            try {
-              record(i, info.path, (await a.analyze({ info, content }, ctx)) ?? {});
-            } catch (e) {
-              record(i, info.path, { problems: [`${a.name} failed: ${(e as Error).message}`] });
-            }
-          })(),
-        );
+        const result = (async (): Promise<FileFindings> => {
+          try {
+            return (await a.analyze({ info, content }, ctx)) ?? {};
+          } catch (e) {
+            return { problems: [`${a.name} failed: ${(e as Error).message}`] };
+          }
+        })();
+        if (cap) {
+          cap.results ??= new Map();
+          cap.results.set(i, result);
+        }
+        pending.push(result.then((f) => record(i, info.path, f)));
       }
     };
 
@@ -182,11 +198,22 @@ export function walkLayer(
         const cap: Captured = { info };
         seen.set(path, cap);
         if (wanting.length === 0) return entry.resume();
-        const chunks: Buffer[] = [];
-        entry.on('data', (c: Buffer) => chunks.push(c));
+        // the header gives the size: one buffer filled in place, not chunks and a copy (a 100 MB
+        // executable would otherwise cost 200 MB at its peak)
+        const into = Buffer.allocUnsafe(info.size);
+        let filled = 0;
+        entry.on('data', (c: Buffer) => {
+          const n = Math.min(c.length, into.length - filled);
+          c.copy(into, filled, 0, n);
+          filled += n;
+        });
         entry.on('end', () => {
-          cap.content = Buffer.concat(chunks);
-          runAnalyzers(wanting, info, cap.content);
+          const content = filled === into.length ? into : into.subarray(0, filled);
+          if (content.length <= KEEP_FILE && kept + content.length <= KEEP_TOTAL) {
+            cap.content = content;
+            kept += content.length;
+          }
+          runAnalyzers(wanting, info, content, cap);
         });
         return;
       }
@@ -202,10 +229,15 @@ export function walkLayer(
         const linked: FileInfo = { ...target.info, path };
         const wanting = opts.analyzers.flatMap((a, i) => (a.wants(linked) ? [i] : []));
         if (wanting.length === 0) return;
-        if (target.content) runAnalyzers(wanting, linked, target.content);
-        else
-          for (const i of wanting)
-            record(i, path, { problems: [`hard link to ${t.path}, whose content was not kept`] });
+        if (target.content) {
+          runAnalyzers(wanting, linked, target.content);
+          return;
+        }
+        for (const i of wanting) {
+          const same = target.results?.get(i);
+          if (same) pending.push(same.then((f) => record(i, path, f)));
+          else record(i, path, { problems: [`hard link to ${t.path}, whose content was not kept`] });
+        }
       } else if (type === 'SymbolicLink') {
         meta.symlinks[path] = entry.linkpath ?? '';
       } else if (type === 'Directory' && path !== '') {
