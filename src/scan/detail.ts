@@ -51,12 +51,49 @@ export function buildHistory(r: ScanResult, timeZone: string): string {
 }
 
 /**
- * The detail of a freshly scanned image. Counters this engine does not compute yet (vulnerabilities,
- * risks, viruses, hosts) are 0: they are the TotalCount of lists that are empty until those analyses exist.
+ * Which finding categories a scan covered: `risk` when the secret or risk scanners ran (their rows are
+ * RiskCnt), `virus` when a malware engine ran (VirusCnt). A category that did not run is "not scanned":
+ * progress 0, count 0, no rows stored.
  */
-export function imageDetail(r: ScanResult, timeZone = 'UTC'): ImageDetail {
+export interface FindingScans {
+  risk: boolean;
+  virus: boolean;
+}
+
+/** Nothing but the inventory: neither risks nor viruses were looked for. */
+export const INVENTORY_ONLY: FindingScans = { risk: false, virus: false };
+
+/**
+ * A short cause per category when its scanner could not do its work (`clamd: connection refused`),
+ * which becomes ScanRiskError / ScanVirusError. Proposed as optional `ScanResult.scannerErrors`; read
+ * defensively until the scan sets it.
+ */
+export interface ScannerErrors {
+  risk?: string;
+  virus?: string;
+}
+
+/** The scan's per-category errors when it reports them, else none. */
+export function scannerErrors(r: ScanResult): Required<ScannerErrors> {
+  const e = (r as ScanResult & { scannerErrors?: ScannerErrors }).scannerErrors;
+  return { risk: e?.risk ?? '', virus: e?.virus ?? '' };
+}
+
+/**
+ * The detail of a freshly scanned image. RiskCnt / SensitiveInfoCnt / VirusCnt count the scan's risk
+ * and virus rows (all / Type 2 / all) for the categories in `scans`, and are 0 with progress 0 for the
+ * others; they are exactly the TotalCount of the unfiltered lists the stored rows answer (DESIGN §3).
+ * Counters this engine does not compute here (vulnerabilities: the matcher sets them; hosts) are 0.
+ */
+export function imageDetail(
+  r: ScanResult,
+  timeZone = 'UTC',
+  scans: FindingScans = INVENTORY_ONLY,
+): ImageDetail {
   const c = r.manifest.config;
   const size = r.layers.reduce((s, l) => s + l.size, 0);
+  const risks = scans.risk ? r.risks : [];
+  const errors = scannerErrors(r);
   return {
     ImageID: r.manifest.imageID,
     ImageName: r.manifest.names[0] ?? '',
@@ -68,8 +105,8 @@ export function imageDetail(r: ScanResult, timeZone = 'UTC'): ImageDetail {
     SuperNodeCnt: 0,
     ScanTime: formatTime(r.scannedAt, timeZone),
     VulCnt: 0,
-    RiskCnt: 0,
-    SensitiveInfoCnt: 0,
+    RiskCnt: risks.length,
+    SensitiveInfoCnt: risks.filter((x) => x.type === 2).length,
     IsTrustImage: false,
     OsName: osName(r.os),
     AgentError: '',
@@ -77,14 +114,14 @@ export function imageDetail(r: ScanResult, timeZone = 'UTC'): ImageDetail {
     Architecture: c.architecture ? `${c.architecture}${c.variant ? `/${c.variant}` : ''}` : '',
     Author: c.author ?? '',
     BuildHistory: buildHistory(r, timeZone),
-    ScanVirusProgress: 100,
+    ScanVirusProgress: scans.virus ? 100 : 0,
     ScanVulProgress: 100,
-    ScanRiskProgress: 100,
-    ScanVirusError: '',
+    ScanRiskProgress: scans.risk ? 100 : 0,
+    ScanVirusError: scans.virus ? errors.virus : '',
     ScanVulError: '',
-    ScanRiskError: '',
+    ScanRiskError: scans.risk ? errors.risk : '',
     ScanStatus: 'SCANNED',
-    VirusCnt: 0,
+    VirusCnt: scans.virus ? r.viruses.length : 0,
     Status: 5,
     RemainScanTime: 0,
     IsAuthorized: 1,

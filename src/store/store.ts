@@ -1,4 +1,5 @@
 import type { Component } from '../core/component.js';
+import type { RiskFinding, VirusFinding } from '../core/finding.js';
 import type { ImageDetail } from '../scan/detail.js';
 
 /** An account: the owner of every asset. No store call ever returns another account's data. */
@@ -22,6 +23,43 @@ export interface ImageRecord {
    * counts, Reason and Solution of the stored image then follow from them.
    */
   vulnerabilities?: VulnerabilityRow[];
+  /**
+   * Risk rows (secrets, high-risk behaviour), when those scanners ran; RiskCnt and SensitiveInfoCnt
+   * of the stored image then follow from them. A save always replaces the image's earlier risk rows:
+   * undefined leaves none, and the counts are the detail's (the scan says "not scanned" there).
+   */
+  risks?: RiskRow[];
+  /**
+   * Virus rows, when a malware engine ran; VirusCnt then follows from them. Replaced like risks. The
+   * store stamps each row's scan times: LatestScanTime is detail.ScanTime, FirstScanTime the earliest
+   * ScanTime the same (path, md5, virus name) was stored with for this image (kept across rescans).
+   */
+  viruses?: VirusFinding[];
+}
+
+/** One risk row of an image (DescribeAssetImageRiskList): the finding, secrets only masked. */
+export type RiskRow = RiskFinding;
+
+/** One virus row of an image (DescribeAssetImageVirusList), with its scan times (`YYYY-MM-DD HH:MM:SS`). */
+export interface VirusRow extends VirusFinding {
+  firstScanTime: string;
+  latestScanTime: string;
+}
+
+/** Risk list filters: Level (1–4), Behavior (1–4), Type (1, 2); values OR-ed, filters AND-ed. */
+export interface RiskFilter {
+  level?: number[];
+  behavior?: number[];
+  type?: number[];
+}
+
+/**
+ * Virus list filters: Name (substring of the virus name or the file name, case-insensitive; exact:
+ * equal to either), RiskLevel (1–4).
+ */
+export interface VirusFilter {
+  name?: { values: string[]; exact: boolean };
+  riskLevel?: number[];
 }
 
 /** One (advisory, component) pair of an image, with the fields ImagesVul shows. */
@@ -179,6 +217,27 @@ export interface Store {
     filter: VulnerabilityFilter,
     page: Page,
   ): Promise<{ total: number; rows: VulnerabilityRow[] } | undefined>;
+  /**
+   * Risk rows of one image of the account, filtered, sorted (by: Level, Type, Behavior, Rule, Path;
+   * without `by`, highest level first) and paged; undefined when the account has no such image.
+   */
+  listRisks(
+    account: Account,
+    imageId: string,
+    filter: RiskFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: RiskRow[] } | undefined>;
+  /**
+   * Virus rows of one image of the account, filtered, sorted (by: RiskLevel, VirusName, FileName,
+   * Path, Size, FirstScanTime, LatestScanTime; without `by`, highest level first) and paged;
+   * undefined when the account has no such image.
+   */
+  listViruses(
+    account: Account,
+    imageId: string,
+    filter: VirusFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: VirusRow[] } | undefined>;
   /** Vulnerability count per component `name\0version` of one image of the account. */
   componentVulCounts(account: Account, imageId: string): Promise<Map<string, number>>;
   /** Stored indexes of every account in a stable order, `limit` at a time after `after` (a cursor). */

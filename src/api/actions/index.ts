@@ -1,7 +1,9 @@
 import type { Action } from '../action.js';
 import { describeAssetImageDetail } from './DescribeAssetImageDetail/index.js';
 import { describeAssetImageList } from './DescribeAssetImageList/index.js';
+import { describeAssetImageRiskList } from './DescribeAssetImageRiskList/index.js';
 import { describeAssetImageSimpleList } from './DescribeAssetImageSimpleList/index.js';
+import { describeAssetImageVirusList } from './DescribeAssetImageVirusList/index.js';
 import { describeAssetImageVulList } from './DescribeAssetImageVulList/index.js';
 import { describeAssetSummary } from './DescribeAssetSummary/index.js';
 import { describeImageComponentList } from './DescribeImageComponentList/index.js';
@@ -14,6 +16,8 @@ export function allActions(): Action[] {
     describeAssetImageList,
     describeAssetImageSimpleList,
     describeAssetImageVulList,
+    describeAssetImageRiskList,
+    describeAssetImageVirusList,
     describeImageComponentList,
     describeAssetSummary,
     submitAssetImageIndex,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../core/component.js';
+import type { VirusFinding } from '../../core/finding.js';
 import type {
   Account,
   ComponentFilter,
@@ -7,7 +8,10 @@ import type {
   ImageListRow,
   ImageRecord,
   Page,
+  RiskFilter,
+  RiskRow,
   Store,
+  VirusFilter,
   VulnerabilityFilter,
   VulnerabilityRow,
 } from '../store.js';
@@ -973,6 +977,188 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         }
         expect(seen).toHaveLength(5);
         expect(new Set(seen).size).toBe(5);
+      });
+    });
+
+    describe('risks and viruses', () => {
+      const allR: Page = { limit: 1000, offset: 0 };
+      const risk = (i: number, over: Partial<RiskRow> = {}): RiskRow => ({
+        type: 1,
+        behavior: 4,
+        level: 2,
+        rule: `rule.${i}`,
+        desc: `risk ${i}`,
+        instruction: `RUN step ${i}`,
+        solution: `change step ${i}`,
+        ...over,
+      });
+      const secret = (i: number, level: 1 | 2 | 3 | 4 = 4): RiskRow =>
+        risk(i, {
+          type: 2,
+          behavior: 3,
+          level,
+          rule: 'secret.aws-access-key-id',
+          instruction: `etc/app.env:${i}: AWS_ACCESS_KEY_ID=AKIA…`,
+          solution: 'delete etc/app.env and rotate the key',
+          path: 'etc/app.env',
+          layer: `sha256:${'c'.repeat(64)}`,
+          masked: 'AKIA…',
+          secretHash: `sha256:${String(i).repeat(64).slice(0, 64)}`,
+        });
+      const virus = (i: number, over: Partial<VirusFinding> = {}): VirusFinding => ({
+        path: `opt/bin/tool-${i}`,
+        fileName: `tool-${i}`,
+        md5: String(i).repeat(32).slice(0, 32),
+        size: 1000 * i,
+        virusName: `Win.Trojan.Agent-${i}`,
+        level: 4,
+        category: 'trojan',
+        tags: ['trojan'],
+        desc: `trojan ${i}`,
+        solution: `delete opt/bin/tool-${i}`,
+        engine: 'builtin',
+        ...over,
+      });
+
+      it('are saved with the image, drive RiskCnt, SensitiveInfoCnt and VirusCnt, and round-trip', async () => {
+        const risks = [risk(1), secret(2), risk(3, { historyIndex: 0, level: 3 }), secret(4, 1)];
+        const viruses = [
+          virus(1),
+          virus(2, { layer: `sha256:${'d'.repeat(64)}`, engine: 'clamd', tags: [] }),
+        ];
+        await store.saveImage(alice, { ...record(1), risks, viruses });
+        expect(await store.getImage(alice, imageId(1))).toMatchObject({
+          RiskCnt: 4,
+          SensitiveInfoCnt: 2,
+          VirusCnt: 2,
+        });
+        const got = await store.listRisks(alice, imageId(1), {}, { ...allR, by: 'Level', order: 'asc' });
+        expect(got?.total).toBe(4);
+        expect(new Set(got?.rows)).toEqual(new Set(risks));
+        const v = await store.listViruses(alice, imageId(1), {}, allR);
+        expect(v?.rows).toEqual(
+          viruses.map((x) => ({
+            ...x,
+            firstScanTime: '2024-05-06 07:08:09',
+            latestScanTime: '2024-05-06 07:08:09',
+          })),
+        );
+        const listed = await store.listImages(alice, { securityRisk: ['VirusCnt'] }, all);
+        expect(listed.rows.map((r) => [r.RiskCnt, r.SensitiveInfoCnt, r.VirusCnt])).toEqual([[4, 2, 2]]);
+      });
+
+      it('are replaced by the next save; without them the detail counts stand and no rows stay', async () => {
+        await store.saveImage(alice, { ...record(1), risks: [risk(1), secret(2)], viruses: [virus(1)] });
+        await store.saveImage(alice, { ...record(1), risks: [risk(3)], viruses: [] });
+        expect((await store.listRisks(alice, imageId(1), {}, allR))?.rows).toEqual([risk(3)]);
+        expect((await store.listViruses(alice, imageId(1), {}, allR))?.total).toBe(0);
+        expect(await store.getImage(alice, imageId(1))).toMatchObject({
+          RiskCnt: 1,
+          SensitiveInfoCnt: 0,
+          VirusCnt: 0,
+        });
+        await store.saveImage(alice, record(1, { RiskCnt: 0, SensitiveInfoCnt: 0, VirusCnt: 0 }));
+        expect((await store.listRisks(alice, imageId(1), {}, allR))?.total).toBe(0);
+        expect(await store.getImage(alice, imageId(1))).toMatchObject({ RiskCnt: 0, VirusCnt: 0 });
+      });
+
+      it('keep FirstScanTime of a file found again, and start it for a new one', async () => {
+        const at = (t: string) => record(1, { ScanTime: t });
+        await store.saveImage(alice, { ...at('2024-01-01 00:00:00'), viruses: [virus(1), virus(2)] });
+        await store.saveImage(alice, { ...at('2024-02-01 00:00:00'), viruses: [virus(1)] });
+        await store.saveImage(alice, {
+          ...at('2024-03-01 00:00:00'),
+          viruses: [virus(1), virus(2), virus(1, { md5: 'f'.repeat(32) })],
+        });
+        const v = await store.listViruses(alice, imageId(1), {}, { ...allR, by: 'FirstScanTime' });
+        expect(
+          v?.rows.map((r) => [r.virusName, r.md5.slice(0, 1), r.firstScanTime, r.latestScanTime]),
+        ).toEqual([
+          ['Win.Trojan.Agent-1', '1', '2024-01-01 00:00:00', '2024-03-01 00:00:00'],
+          ['Win.Trojan.Agent-2', '2', '2024-03-01 00:00:00', '2024-03-01 00:00:00'],
+          ['Win.Trojan.Agent-1', 'f', '2024-03-01 00:00:00', '2024-03-01 00:00:00'],
+        ]);
+        // another account's copy of the same image keeps its own times
+        await store.saveImage(bob, { ...at('2025-01-01 00:00:00'), viruses: [virus(1)] });
+        expect((await store.listViruses(bob, imageId(1), {}, allR))?.rows[0]?.firstScanTime).toBe(
+          '2025-01-01 00:00:00',
+        );
+      });
+
+      it('risk list: filter by level, behavior and type, sort, page, and stay within the account', async () => {
+        const risks = [
+          risk(1, { level: 1, behavior: 1, path: 'b' }),
+          secret(2, 4),
+          risk(3, { level: 3, behavior: 2 }),
+          secret(4, 2),
+          risk(5, { level: 4, behavior: 4, path: 'a' }),
+        ];
+        await store.saveImage(alice, { ...record(1), risks });
+        await store.saveImage(bob, { ...record(1), risks: [risk(9)] });
+        const list = async (f: RiskFilter, p: Page = allR) => {
+          const r = await store.listRisks(alice, imageId(1), f, p);
+          return r?.rows.map((x) => x.rule.replace('secret.aws-access-key-id', `s${x.level}`));
+        };
+        expect(await list({})).toEqual(['s4', 'rule.5', 'rule.3', 's2', 'rule.1']);
+        expect(await list({ level: [4, 1] })).toEqual(['s4', 'rule.5', 'rule.1']);
+        expect(await list({ type: [2] })).toEqual(['s4', 's2']);
+        expect(await list({ behavior: [1, 2] })).toEqual(['rule.3', 'rule.1']);
+        expect(await list({ type: [1], behavior: [3] })).toEqual([]);
+        expect(await list({}, { ...allR, by: 'Level', order: 'asc' })).toEqual([
+          'rule.1',
+          's2',
+          'rule.3',
+          's4',
+          'rule.5',
+        ]);
+        expect(await list({}, { limit: 2, offset: 1, by: 'Behavior', order: 'desc' })).toEqual(['s4', 's2']);
+        expect(await list({}, { ...allR, by: 'Path' })).toEqual(['rule.3', 'rule.5', 'rule.1', 's4', 's2']);
+        const paged = await store.listRisks(alice, imageId(1), { type: [1] }, { limit: 1, offset: 5 });
+        expect(paged).toEqual({ total: 3, rows: [] });
+        expect((await store.listRisks(bob, imageId(1), {}, allR))?.rows).toEqual([risk(9)]);
+        expect(await store.listRisks(bob, imageId(2), {}, allR)).toBeUndefined();
+        expect(await store.listRisks(alice, imageId(1), {}, allR)).toMatchObject({ total: 5 });
+        await expect(store.listRisks(alice, imageId(1), {}, { ...allR, by: 'Nope' })).rejects.toThrow(
+          /cannot sort/,
+        );
+      });
+
+      it('virus list: filter by name and risk level, sort, page, and stay within the account', async () => {
+        const viruses = [
+          virus(1, { level: 2, virusName: 'Eicar-Test-Signature', fileName: 'eicar.com', size: 68 }),
+          virus(2, { level: 4 }),
+          virus(3, { level: 3, fileName: 'miner_50%.bin' }),
+        ];
+        await store.saveImage(alice, { ...record(1), viruses });
+        await store.saveImage(bob, { ...record(1), viruses: [virus(9)] });
+        const list = async (f: VirusFilter, p: Page = allR) =>
+          (await store.listViruses(alice, imageId(1), f, p))?.rows.map((x) => x.fileName);
+        expect(await list({})).toEqual(['tool-2', 'miner_50%.bin', 'eicar.com']);
+        expect(await list({ name: { values: ['EICAR'], exact: false } })).toEqual(['eicar.com']);
+        expect(await list({ name: { values: ['trojan.agent'], exact: false } })).toEqual([
+          'tool-2',
+          'miner_50%.bin',
+        ]);
+        expect(await list({ name: { values: ['50%'], exact: false } })).toEqual(['miner_50%.bin']);
+        expect(await list({ name: { values: ['%'], exact: false } })).toEqual(['miner_50%.bin']);
+        expect(await list({ name: { values: ['_'], exact: false } })).toEqual(['miner_50%.bin']);
+        expect(await list({ name: { values: ['eicar.com'], exact: true } })).toEqual(['eicar.com']);
+        expect(await list({ name: { values: ['EICAR.COM'], exact: true } })).toEqual([]);
+        expect(await list({ riskLevel: [2, 3] })).toEqual(['miner_50%.bin', 'eicar.com']);
+        expect(await list({}, { ...allR, by: 'Size', order: 'desc' })).toEqual([
+          'miner_50%.bin',
+          'tool-2',
+          'eicar.com',
+        ]);
+        expect(await list({}, { limit: 1, offset: 1, by: 'Size' })).toEqual(['tool-2']);
+        expect((await store.listViruses(alice, imageId(1), { riskLevel: [4] }, allR))?.total).toBe(1);
+        expect((await store.listViruses(bob, imageId(1), {}, allR))?.rows.map((r) => r.fileName)).toEqual([
+          'tool-9',
+        ]);
+        expect(await store.listViruses(alice, imageId(2), {}, allR)).toBeUndefined();
+        await expect(store.listViruses(alice, imageId(1), {}, { ...allR, by: 'Nope' })).rejects.toThrow(
+          /cannot sort/,
+        );
       });
     });
   });

@@ -1,7 +1,13 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ComponentFilter, ImageFilter, Page } from '../store.js';
 import { likeContains, type SqlDialectOps } from './sql-dialect.js';
-import type { ImageComponentsTable, ImagesTable, StoreDatabase } from './tables.js';
+import type {
+  ImageComponentsTable,
+  ImageRisksTable,
+  ImagesTable,
+  ImageVirusesTable,
+  StoreDatabase,
+} from './tables.js';
 
 type ImagesEb = ExpressionBuilder<StoreDatabase, 'images'>;
 type ComponentsEb = ExpressionBuilder<StoreDatabase, 'image_components'>;
@@ -123,6 +129,33 @@ export const COMPONENT_SORT_COLUMNS: ReadonlyMap<string, keyof ImageComponentsTa
   ['Version', 'version'],
   ['Type', 'type'],
   ['Path', 'path'],
+]);
+
+/** ImageRiskInfo fields (and our Rule, Path) the risk list sorts by; a missing path sorts as ''. */
+export const RISK_SORT_COLUMNS: ReadonlyMap<string, keyof ImageRisksTable> = new Map<
+  string,
+  keyof ImageRisksTable
+>([
+  ['Level', 'level'],
+  ['Type', 'type'],
+  ['Behavior', 'behavior'],
+  ['Rule', 'rule'],
+  ['Path', 'path'],
+]);
+
+/** ImageVirusInfo fields the virus list sorts by. */
+export const VIRUS_SORT_COLUMNS: ReadonlyMap<string, keyof ImageVirusesTable> = new Map<
+  string,
+  keyof ImageVirusesTable
+>([
+  ['RiskLevel', 'level'],
+  ['VirusName', 'virus_name'],
+  ['FileName', 'file_name'],
+  ['Path', 'path'],
+  ['Size', 'size'],
+  ['Md5', 'md5'],
+  ['FirstScanTime', 'first_scan_time'],
+  ['LatestScanTime', 'latest_scan_time'],
 ]);
 
 export interface Sort<C> {

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Component } from '../../core/component.js';
+import type { FindingLevel, RiskBehavior, RiskType, VirusFinding } from '../../core/finding.js';
 import type { ImageDetail } from '../../scan/detail.js';
-import type { ComponentRow, ImageListRow, VulnerabilityRow } from '../store.js';
-import type { ImageComponentsTable, ImagesTable, ImageVulnerabilitiesTable } from './tables.js';
+import type { ComponentRow, ImageListRow, RiskRow, VirusRow, VulnerabilityRow } from '../store.js';
+import type {
+  ImageComponentsTable,
+  ImageRisksTable,
+  ImagesTable,
+  ImageVirusesTable,
+  ImageVulnerabilitiesTable,
+} from './tables.js';
 
 type ImageColumns = Omit<ImagesTable, 'uin' | 'first_seen' | 'updated_at' | 'vuln_digest'>;
 
@@ -264,4 +271,102 @@ export function vulnerabilityCounts(rows: VulnerabilityRow[]) {
     medium_level_vul_cnt: by(2),
     low_level_vul_cnt: by(1),
   };
+}
+
+/** RiskCnt (every row) and SensitiveInfoCnt (the Type 2 rows) of a set of risk rows. */
+export function riskCounts(rows: RiskRow[]) {
+  return { risk_cnt: rows.length, sensitive_info_cnt: rows.filter((r) => r.type === 2).length };
+}
+
+/** A risk row as stored; absent optional fields are NULL. */
+export function riskColumns(uin: string, imageId: string, position: number, r: RiskRow): ImageRisksTable {
+  return {
+    uin,
+    image_id: imageId,
+    position,
+    type: r.type,
+    behavior: r.behavior,
+    level: r.level,
+    rule: r.rule,
+    description: r.desc,
+    instruction: r.instruction,
+    solution: r.solution,
+    path: r.path ?? null,
+    history_index: r.historyIndex ?? null,
+    layer: r.layer ?? null,
+    masked: r.masked ?? null,
+    secret_hash: r.secretHash ?? null,
+  };
+}
+
+/** The risk row as saved: optional fields that were absent stay absent. */
+export function riskRow(r: ImageRisksTable): RiskRow {
+  const out: RiskRow = {
+    type: Number(r.type) as RiskType,
+    behavior: Number(r.behavior) as RiskBehavior,
+    level: Number(r.level) as FindingLevel,
+    rule: r.rule,
+    desc: r.description,
+    instruction: r.instruction,
+    solution: r.solution,
+  };
+  if (r.path !== null) out.path = r.path;
+  if (r.history_index !== null) out.historyIndex = Number(r.history_index);
+  if (r.layer !== null) out.layer = r.layer;
+  if (r.masked !== null) out.masked = r.masked;
+  if (r.secret_hash !== null) out.secretHash = r.secret_hash;
+  return out;
+}
+
+/** The key a flagged file keeps its FirstScanTime under across rescans of the same image. */
+export const virusKey = (v: { path: string; md5: string; virusName: string }): string =>
+  `${v.path}\0${v.md5}\0${v.virusName}`;
+
+/** A virus row as stored, with its scan times. */
+export function virusColumns(
+  uin: string,
+  imageId: string,
+  position: number,
+  v: VirusFinding,
+  times: { first: string; latest: string },
+): ImageVirusesTable {
+  return {
+    uin,
+    image_id: imageId,
+    position,
+    path: v.path,
+    file_name: v.fileName,
+    md5: v.md5,
+    size: v.size,
+    virus_name: v.virusName,
+    level: v.level,
+    category: v.category,
+    tags: JSON.stringify(v.tags),
+    description: v.desc,
+    solution: v.solution,
+    engine: v.engine,
+    layer: v.layer ?? null,
+    first_scan_time: times.first,
+    latest_scan_time: times.latest,
+  };
+}
+
+export function virusRow(r: ImageVirusesTable): VirusRow {
+  const out: VirusRow = {
+    path: r.path,
+    fileName: r.file_name,
+    md5: r.md5,
+    size: Number(r.size),
+    virusName: r.virus_name,
+    level: Number(r.level) as FindingLevel,
+    category: r.category,
+    tags: JSON.parse(r.tags) as string[],
+    desc: r.description,
+    solution: r.solution,
+    engine: r.engine === 'clamd' ? 'clamd' : 'builtin',
+    firstScanTime: r.first_scan_time,
+    latestScanTime: r.latest_scan_time,
+  };
+  if (r.layer !== null) out.layer = r.layer;
+  return out;
 }

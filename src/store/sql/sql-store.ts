@@ -10,8 +10,12 @@ import type {
   ImageListRow,
   ImageRecord,
   Page,
+  RiskFilter,
+  RiskRow,
   Store,
   StoredIndex,
+  VirusFilter,
+  VirusRow,
   VulnerabilityFilter,
   VulnerabilityRow,
 } from '../store.js';
@@ -21,7 +25,9 @@ import {
   componentWhere,
   IMAGE_SORT_COLUMNS,
   imageWhere,
+  RISK_SORT_COLUMNS,
   sortOf,
+  VIRUS_SORT_COLUMNS,
 } from './image-query.js';
 import {
   componentColumns,
@@ -30,6 +36,12 @@ import {
   imageColumns,
   imageDetail,
   imageListRow,
+  riskColumns,
+  riskCounts,
+  riskRow,
+  virusColumns,
+  virusKey,
+  virusRow,
   vulnerabilityColumns,
   vulnerabilityCounts,
   vulnerabilityDigest,
@@ -120,16 +132,26 @@ export class SqlStore implements Store {
     const { image_id: _, ...detailColumns } = imageColumns(image.detail, image.components.length);
     // a rescan's components may differ: earlier matches go; with new ones given, the counts follow them
     const vulns = image.vulnerabilities;
-    const columns = vulns
-      ? { ...detailColumns, ...vulnerabilityCounts(vulns), vuln_digest: vulnerabilityDigest(vulns) }
-      : { ...detailColumns, vuln_digest: '' };
+    const columns = {
+      ...detailColumns,
+      ...(vulns
+        ? { ...vulnerabilityCounts(vulns), vuln_digest: vulnerabilityDigest(vulns) }
+        : { vuln_digest: '' }),
+      ...(image.risks ? riskCounts(image.risks) : {}),
+      ...(image.viruses ? { virus_cnt: image.viruses.length } : {}),
+    };
     const max = this.#ops.maxParameters;
+    const firstSeen = image.viruses?.length
+      ? await this.#virusFirstScanTimes(trx, uin, id)
+      : new Map<string, string>();
     await trx
       .insertInto('images')
       .values({ uin, image_id: id, ...columns, first_seen: now, updated_at: now })
       .onConflict((oc) => oc.columns(['uin', 'image_id']).doUpdateSet({ ...columns, updated_at: now }))
       .execute();
     for (const table of [
+      'image_viruses',
+      'image_risks',
       'image_vulnerabilities',
       'image_components',
       'image_layers',
@@ -151,6 +173,36 @@ export class SqlStore implements Store {
     for (const rows of chunks(components, max))
       await trx.insertInto('image_components').values(rows).execute();
     await this.#insertVulnerabilities(trx, uin, id, image.vulnerabilities ?? []);
+    const risks = (image.risks ?? []).map((r, position) => riskColumns(uin, id, position, r));
+    for (const rows of chunks(risks, max)) await trx.insertInto('image_risks').values(rows).execute();
+    const latest = image.detail.ScanTime;
+    const viruses = (image.viruses ?? []).map((v, position) =>
+      virusColumns(uin, id, position, v, { first: firstSeen.get(virusKey(v)) ?? latest, latest }),
+    );
+    for (const rows of chunks(viruses, max)) await trx.insertInto('image_viruses').values(rows).execute();
+  }
+
+  /** FirstScanTime of each (path, md5, virus name) already stored for the image, before a rescan replaces them. */
+  async #virusFirstScanTimes(
+    trx: Transaction<StoreDatabase>,
+    uin: string,
+    id: string,
+  ): Promise<Map<string, string>> {
+    const old = await trx
+      .selectFrom('image_viruses')
+      .select(['path', 'md5', 'virus_name', 'first_scan_time'])
+      .where('uin', '=', uin)
+      .where('image_id', '=', id)
+      .execute();
+    const first = new Map<string, string>();
+    for (const r of old) {
+      const key = virusKey({ path: r.path, md5: r.md5, virusName: r.virus_name });
+      const seen = first.get(key);
+      // the earliest known time; '' (an unknown ScanTime) only when nothing better is known
+      if (seen === undefined || seen === '' || (r.first_scan_time !== '' && r.first_scan_time < seen))
+        first.set(key, r.first_scan_time);
+    }
+    return first;
   }
 
   async #insertVulnerabilities(
@@ -267,6 +319,79 @@ export class SqlStore implements Store {
           .offset(page.offset)
           .execute();
         return { total, rows: rows.map(vulnerabilityRow) };
+      });
+  }
+
+  /** Without `by`, highest level first; ties keep the scan's order. */
+  async listRisks(
+    account: Account,
+    imageId: string,
+    filter: RiskFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: RiskRow[] } | undefined> {
+    const sort = sortOf(page, 'risk list', RISK_SORT_COLUMNS, { column: 'level', order: 'desc' });
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        if (!(await imageExists(trx, account.uin, imageId))) return undefined;
+        let q = trx.selectFrom('image_risks').where('uin', '=', account.uin).where('image_id', '=', imageId);
+        if (filter.level?.length) q = q.where('level', 'in', filter.level);
+        if (filter.behavior?.length) q = q.where('behavior', 'in', filter.behavior);
+        if (filter.type?.length) q = q.where('type', 'in', filter.type);
+        const { n } = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const total = num(n);
+        if (page.offset >= total || page.limit === 0) return { total, rows: [] };
+        const rows = await q
+          .selectAll()
+          .orderBy(
+            (eb) => (sort.column === 'path' ? eb.fn.coalesce('path', sql.lit('')) : sql.ref(sort.column)),
+            sort.order,
+          )
+          .orderBy('position', 'asc')
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute();
+        return { total, rows: rows.map(riskRow) };
+      });
+  }
+
+  /** Without `by`, highest level first; ties keep the scan's order. */
+  async listViruses(
+    account: Account,
+    imageId: string,
+    filter: VirusFilter,
+    page: Page,
+  ): Promise<{ total: number; rows: VirusRow[] } | undefined> {
+    const sort = sortOf(page, 'virus list', VIRUS_SORT_COLUMNS, { column: 'level', order: 'desc' });
+    const ops = this.#ops;
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        if (!(await imageExists(trx, account.uin, imageId))) return undefined;
+        let q = trx
+          .selectFrom('image_viruses')
+          .where('uin', '=', account.uin)
+          .where('image_id', '=', imageId);
+        if (filter.riskLevel?.length) q = q.where('level', 'in', filter.riskLevel);
+        if (filter.name?.values.length) {
+          const f = filter.name;
+          const match = (column: Expression<unknown>) =>
+            f.exact ? ops.inList(column, f.values) : ops.likeAny(column, f.values.map(likeContains));
+          q = q.where((eb) => eb.or([match(eb.ref('virus_name')), match(eb.ref('file_name'))]));
+        }
+        const { n } = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const total = num(n);
+        if (page.offset >= total || page.limit === 0) return { total, rows: [] };
+        const rows = await q
+          .selectAll()
+          .orderBy(sql.ref(sort.column), sort.order)
+          .orderBy('position', 'asc')
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute();
+        return { total, rows: rows.map(virusRow) };
       });
   }
 

@@ -8,6 +8,54 @@ export interface StoreDatabase {
   image_layers: ImageLayersTable;
   image_components: ImageComponentsTable;
   image_vulnerabilities: ImageVulnerabilitiesTable;
+  image_risks: ImageRisksTable;
+  image_viruses: ImageVirusesTable;
+}
+
+/** One risk finding of an image (RiskRow); optional fields are NULL when absent; secrets only masked. */
+export interface ImageRisksTable {
+  uin: string;
+  image_id: string;
+  position: number;
+  /** 1 high-risk behaviour, 2 sensitive information */
+  type: number;
+  /** 1–4 (DESIGN §3) */
+  behavior: number;
+  level: number;
+  rule: string;
+  /** the TCSS Desc */
+  description: string;
+  /** the TCSS InstructionContent, secrets masked */
+  instruction: string;
+  solution: string;
+  path: string | null;
+  history_index: number | null;
+  layer: string | null;
+  masked: string | null;
+  secret_hash: string | null;
+}
+
+/** One flagged file of an image (VirusRow); tags as JSON text, times `YYYY-MM-DD HH:MM:SS`. */
+export interface ImageVirusesTable {
+  uin: string;
+  image_id: string;
+  position: number;
+  path: string;
+  file_name: string;
+  md5: string;
+  size: number;
+  virus_name: string;
+  level: number;
+  category: string;
+  tags: string;
+  description: string;
+  solution: string;
+  /** `builtin` or `clamd` */
+  engine: string;
+  layer: string | null;
+  /** when this (path, md5, virus name) was first stored for the image, kept across rescans */
+  first_scan_time: string;
+  latest_scan_time: string;
 }
 
 /** One (advisory, component) pair of an image; lists as JSON text, level 1–4. */

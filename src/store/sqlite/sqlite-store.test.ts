@@ -57,6 +57,7 @@ describe('SQLite store', () => {
         { name: '0001-images' },
         { name: '0002-vulnerabilities' },
         { name: '0003-vulnerability-digest' },
+        { name: '0004-risks-viruses' },
       ]);
     } finally {
       db.close();
@@ -85,6 +86,46 @@ describe('SQLite store', () => {
     const newest = await store.listImages(alice, {}, { limit: 10, offset: 0 });
     expect(newest.rows.map((r) => r.ImageID)).toEqual([imageId(3), imageId(2), imageId(1)]);
     await store.close();
+  });
+
+  it('deletes the risk and virus rows of an image with the image (cascade)', async () => {
+    const file = tempFile();
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    const risk = {
+      type: 2,
+      behavior: 3,
+      level: 4,
+      rule: 'secret.x',
+      desc: 'd',
+      instruction: 'i',
+      solution: 's',
+    } as const;
+    const virus = {
+      path: 'a/eicar.com',
+      fileName: 'eicar.com',
+      md5: '44d88612fea8a8f36de82e1278abb02f',
+      size: 68,
+      virusName: 'Eicar-Test-Signature',
+      level: 2,
+      category: 'test',
+      tags: [],
+      desc: 'd',
+      solution: 's',
+      engine: 'builtin',
+    } as const;
+    await store.saveImage(alice, { ...record(1), risks: [risk], viruses: [{ ...virus, tags: [] }] });
+    await store.close();
+    const db = new Database(file);
+    try {
+      db.pragma('foreign_keys = ON');
+      const count = (t: string) => (db.prepare(`select count(*) n from ${t}`).get() as { n: number }).n;
+      expect([count('image_risks'), count('image_viruses')]).toEqual([1, 1]);
+      db.prepare('delete from images where uin = ?').run(alice.uin);
+      expect([count('image_risks'), count('image_viruses')]).toEqual([0, 0]);
+    } finally {
+      db.close();
+    }
   });
 
   it('saves many images in one transaction, or none of them', async () => {
@@ -123,6 +164,7 @@ describe('SQLite store', () => {
         { name: '0001-images' },
         { name: '0002-vulnerabilities' },
         { name: '0003-vulnerability-digest' },
+        { name: '0004-risks-viruses' },
       ]);
     } finally {
       db.close();
