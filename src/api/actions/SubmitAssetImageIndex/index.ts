@@ -57,6 +57,42 @@ const component = z.strictObject({
   purl: z.string().max(4096).optional(),
   layer: z.string().max(128).optional(),
   path: z.string().max(4096).optional(),
+  lockfile: z.literal(true).optional(),
+  dev: z.literal(true).optional(),
+});
+
+const level = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+const diffId = z.string().regex(/^sha256:[a-f0-9]{64}$/);
+
+/** A risk row as the scan made it; secrets arrive masked (a clear secret has no field to travel in). */
+const risk = z.strictObject({
+  type: z.union([z.literal(1), z.literal(2)]),
+  behavior: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  level,
+  rule: z.string().min(1).max(256),
+  desc: str,
+  instruction: str,
+  solution: str,
+  path: z.string().max(4096).optional(),
+  historyIndex: z.number().int().min(0).optional(),
+  layer: diffId.optional(),
+  masked: z.string().max(256).optional(),
+  secretHash: z.string().max(128).optional(),
+});
+
+const virus = z.strictObject({
+  path: z.string().min(1).max(4096),
+  fileName: z.string().max(4096),
+  md5: z.string().regex(/^[a-f0-9]{32}$/),
+  size: count,
+  virusName: z.string().min(1).max(1024),
+  level,
+  category: z.string().max(256),
+  tags: z.array(z.string().max(256)).max(100),
+  desc: str,
+  solution: str,
+  engine: z.enum(['builtin', 'clamd']),
+  layer: diffId.optional(),
 });
 
 const request = z.strictObject({
@@ -66,6 +102,10 @@ const request = z.strictObject({
   Layers: z
     .array(z.strictObject({ DiffID: z.string().regex(/^sha256:[a-f0-9]{64}$/), Size: count }))
     .max(10_000),
+  /** present when the secret/risk scanners ran (an empty list: they found nothing) */
+  Risks: z.array(risk).max(100_000).optional(),
+  /** present when the virus scanner ran */
+  Viruses: z.array(virus).max(100_000).optional(),
 });
 export type SubmitAssetImageIndexRequest = z.infer<typeof request>;
 
@@ -76,6 +116,8 @@ export function submitRequest(r: ImageRecord): SubmitAssetImageIndexRequest {
     Components: r.components,
     Names: r.names,
     Layers: r.layers.map((l) => ({ DiffID: l.diffID, Size: l.size })),
+    ...(r.risks ? { Risks: r.risks } : {}),
+    ...(r.viruses ? { Viruses: r.viruses } : {}),
   };
 }
 
@@ -93,6 +135,8 @@ export const submitAssetImageIndex: Action<SubmitAssetImageIndexRequest, { Image
       components: req.Components,
       names: req.Names,
       layers: req.Layers.map((l) => ({ diffID: l.DiffID, size: l.Size })),
+      ...(req.Risks ? { risks: req.Risks } : {}),
+      ...(req.Viruses ? { viruses: req.Viruses } : {}),
     });
     return { ImageID: req.Detail.ImageID };
   },
