@@ -22,7 +22,9 @@ const skip = requireTools(FIXTURE_TOOLS.small);
 
 interface Out {
   detail: { ImageID: string; VulCnt: number };
-  scanners: { requested: string[]; skipped: string[] };
+  scanners: { requested: string[]; errors?: Record<string, string> };
+  risks?: { Rule: string; Type: number }[];
+  viruses?: { VirusName: string }[];
   components: unknown[];
   vulnerabilities: { CVEID: string; Level: number; Fixable: boolean }[];
 }
@@ -69,7 +71,9 @@ describe.skipIf(skip)('scan flags', () => {
     const r = await scan('--format', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(cves(r)).toEqual(['CVE-2024-90002', 'CVE-2024-90001', 'CVE-2023-90004']);
-    expect((r.json as Out).scanners).toEqual({ requested: ['vuln'], skipped: [] });
+    expect((r.json as Out).scanners).toEqual({ requested: ['vuln', 'secret', 'risk', 'virus'] });
+    expect((r.json as Out).risks).toEqual([]);
+    expect((r.json as Out).viruses).toEqual([]);
   });
 
   it('--severity keeps the listed levels in the output, not in the stored detail', async () => {
@@ -111,7 +115,9 @@ describe.skipIf(skip)('scan flags', () => {
     const out = r.json as Out;
     expect(out.vulnerabilities).toEqual([]);
     expect(out.components).toHaveLength(6);
-    expect(out.scanners).toEqual({ requested: [], skipped: [] });
+    expect(out.scanners).toEqual({ requested: [] });
+    expect(out).not.toHaveProperty('risks');
+    expect(out).not.toHaveProperty('viruses');
     const table = await runCli(['scan', ref, '-q', '--scanners', 'none'], { dataDir: fresh });
     expect(table.stdout).toMatch(/^Vulns +not scanned/m);
     const store = await openStore(fresh);
@@ -122,18 +128,32 @@ describe.skipIf(skip)('scan flags', () => {
     }
   });
 
-  it('--scanners accepts secret, risk and virus and says they are not available yet', async () => {
-    const r = await scan('--format', 'json', '--scanners', 'vuln,secret,risk,virus');
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe('hullscan: scanners not available yet, skipped: secret, risk, virus\n');
-    expect((r.json as Out).scanners).toEqual({
-      requested: ['vuln', 'secret', 'risk', 'virus'],
-      skipped: ['secret', 'risk', 'virus'],
-    });
-    expect(cves(r)).toHaveLength(3);
+  it('--scanners runs only the finding kinds it names', async () => {
+    const vulnOnly = await scan('--format', 'json', '--scanners', 'vuln');
+    expect(vulnOnly.code, vulnOnly.stderr).toBe(0);
+    expect(vulnOnly.stderr).toBe('');
+    expect(cves(vulnOnly)).toHaveLength(3);
+    expect(vulnOnly.json).not.toHaveProperty('risks');
+    expect(vulnOnly.json).not.toHaveProperty('viruses');
     const secretOnly = await scan('--format', 'json', '--scanners', 'secret');
     expect(secretOnly.code, secretOnly.stderr).toBe(0);
     expect(cves(secretOnly)).toEqual([]);
+    expect((secretOnly.json as Out).risks).toEqual([]);
+    expect(secretOnly.json).not.toHaveProperty('viruses');
+    const virusOnly = await scan('--format', 'json', '--scanners', 'virus');
+    expect((virusOnly.json as Out).viruses).toEqual([]);
+    expect(virusOnly.json).not.toHaveProperty('risks');
+  });
+
+  it('an unreachable clamd is the virus scan error, and the rest of the scan goes on', async () => {
+    const r = await scan('--format', 'json', '--clamd', path.join(work, 'no-such.sock'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^hullscan: virus scan not done: clamd: /);
+    const out = r.json as Out & { detail: { ScanVirusError: string; ScanVirusProgress: number } };
+    expect(out.scanners.errors?.virus).toMatch(/^clamd: /);
+    expect(out.detail.ScanVirusError).toMatch(/^clamd: /);
+    expect(cves(r)).toHaveLength(3);
+    expect(out.risks).toEqual([]);
   });
 
   it('bad flag values exit 2 with one line naming the flag', async () => {

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { imageRiskInfo } from '../api/actions/DescribeAssetImageRiskList/index.js';
+import { imageVirusInfo } from '../api/actions/DescribeAssetImageVirusList/index.js';
 import { imagesVul } from '../api/actions/DescribeAssetImageVulList/index.js';
 import { OS_PACKAGE_TYPES } from '../core/component.js';
 import { BadInputError } from '../core/errors.js';
@@ -7,6 +9,7 @@ import { openVulnDbIfPresent, withVulnerabilities } from '../match/match-image.j
 import { readSbom, type SbomIndex } from '../sbom/read-sbom.js';
 import { imageRecord } from '../scan/image-record.js';
 import { type ScanResult, scanImage } from '../scan/scan-image.js';
+import { parseClamd, type ScannerPlan, scannerPlan } from '../scan/scanners.js';
 import { parsePlatform } from '../sources/platform.js';
 import { openStore } from '../store/open-store.js';
 import { DEFAULT_LIMITS } from '../walk/walk-layer.js';
@@ -15,7 +18,7 @@ import { configSummary, humanBytes, table } from './format.js';
 import { localAccount } from './local-account.js';
 import { cycloneDxBom } from './output/cyclonedx.js';
 import { sarifLog } from './output/sarif.js';
-import { AVAILABLE_SCANNERS, filterVulnerabilities, scanFilters } from './output/scan-filters.js';
+import { filterByLevel, filterVulnerabilities, scanFilters } from './output/scan-filters.js';
 import { spdxDocument } from './output/spdx.js';
 import { toolVersion } from './output/tool-version.js';
 import { ProgressLine } from './progress.js';
@@ -24,12 +27,16 @@ export const SCAN_USAGE = `usage: hullscan scan REF [--data DIR] [--format table
                      [--scanners vuln,secret,risk,virus|none] [--severity LOW,MEDIUM,HIGH,CRITICAL]
                      [--ignore-unfixed] [--exit-code N] [--platform OS/ARCH[/VARIANT]]
                      [--max-expansion N] [--max-layer-size BYTES] [--timezone ZONE]
+                     [--signatures PATH]... [--clamd SOCKET|HOST:PORT]
 REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  a bare path (autodetected)
      sbom:PATH (CycloneDX 1.4–1.6 or SPDX 2.2/2.3 JSON, at most 256 MiB)
---scanners: only vuln runs today; secret, risk and virus are accepted and reported as not available yet;
-  none (or a list without vuln) inventories only: nothing is matched and nothing is stored.
---severity, --ignore-unfixed: filter the printed vulnerabilities and what --exit-code counts, not the store.
---exit-code N: exit N when at least one vulnerability is left after the filters (default 0).
+--scanners: default all four: vuln (match the inventory), secret (files, ENV, history), risk (config,
+  build steps, files), virus (ClamAV-format signatures); none inventories only and stores nothing.
+--signatures: ClamAV signature files or folders (.hdb .hsb .ndb .cvd .cld; HULLSCAN_SIGNATURES, ':'-separated);
+  default DIR/signatures when it exists; EICAR is always detected.
+--clamd: scan for viruses with this clamd (zINSTREAM) instead (HULLSCAN_CLAMD).
+--severity, --ignore-unfixed: filter the printed findings and what --exit-code counts, not the store.
+--exit-code N: exit N when at least one vulnerability, risk or virus is left after the filters (default 0).
 The result (image or SBOM, under ImageID sha256 of the image config or of the SBOM bytes) is stored in
 DIR/hullscan.db under the local account (HULLSCAN_APP_ID/HULLSCAN_UIN, default 1/1).`;
 
@@ -50,6 +57,7 @@ async function inventory(
     'max-expansion'?: string;
     'max-layer-size'?: string;
   },
+  plan: ScannerPlan,
 ): Promise<{ result: ScanResult; sbom?: SbomIndex }> {
   if (ref.startsWith('sbom:')) {
     const file = ref.slice('sbom:'.length);
@@ -88,6 +96,9 @@ async function inventory(
     const result = await scanImage(ref, {
       dataDir: values.data ?? defaultDataDir(),
       platform: values.platform ? parsePlatform(values.platform) : undefined,
+      analyzers: plan.analyzers,
+      imageChecks: plan.imageChecks,
+      filesystemChecks: plan.filesystemChecks,
       limits,
       signal: controller.signal,
       onProgress: (p) => progress?.update(p),
@@ -116,6 +127,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
       'max-expansion': { type: 'string' },
       'max-layer-size': { type: 'string' },
       timezone: { type: 'string' },
+      signatures: { type: 'string', multiple: true },
+      clamd: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -133,14 +146,19 @@ export async function scanCommand(argv: string[]): Promise<number> {
   } catch {
     throw new BadInputError('--timezone', `"${timeZone}" is not an IANA time zone`);
   }
-  const unavailable = filters.scanners.filter((s) => !AVAILABLE_SCANNERS.includes(s));
-  if (unavailable.length)
-    process.stderr.write(`hullscan: scanners not available yet, skipped: ${unavailable.join(', ')}\n`);
   const matchVulns = filters.scanners.includes('vuln');
   const ref = positionals[0]!;
-  const { result, sbom } = await inventory(ref, values);
   const dataDir = values.data ?? defaultDataDir();
-  let record = imageRecord(result, timeZone);
+  const signatures = values.signatures ?? process.env.HULLSCAN_SIGNATURES?.split(':').filter(Boolean);
+  const clamd = values.clamd ?? process.env.HULLSCAN_CLAMD;
+  const plan = await scannerPlan(ref.startsWith('sbom:') ? ['vuln'] : filters.scanners, dataDir, {
+    ...(signatures?.length ? { signatures } : {}),
+    ...(clamd ? { clamd: parseClamd(clamd) } : {}),
+  });
+  const { result, sbom } = await inventory(ref, values, plan);
+  if (plan.errors.virus || plan.errors.risk) result.scannerErrors = plan.errors;
+  if (plan.errors.virus) process.stderr.write(`hullscan: virus scan not done: ${plan.errors.virus}\n`);
+  let record = imageRecord(result, timeZone, plan.scans);
   const vulndb = matchVulns ? await openVulnDbIfPresent(dataDir) : undefined;
   if (vulndb) {
     try {
@@ -149,7 +167,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       await vulndb.close();
     }
   }
-  if (matchVulns) {
+  if (filters.scanners.length > 0) {
     const store = await openStore(dataDir);
     try {
       await store.saveImage(localAccount(), record);
@@ -158,7 +176,9 @@ export async function scanCommand(argv: string[]): Promise<number> {
     }
   }
   const vulnerabilities = filterVulnerabilities(record.vulnerabilities ?? [], filters);
-  const exit = vulnerabilities.length > 0 ? filters.exitCode : 0;
+  const risks = filterByLevel(record.risks ?? [], filters);
+  const viruses = filterByLevel(record.viruses ?? [], filters);
+  const exit = vulnerabilities.length + risks.length + viruses.length > 0 ? filters.exitCode : 0;
   const detail = record.detail;
   if (format === 'cyclonedx' || format === 'spdx' || format === 'sarif') {
     const report = {
@@ -166,6 +186,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
       os: result.os,
       components: result.components,
       vulnerabilities,
+      risks,
+      viruses,
       toolVersion: toolVersion(),
       now: new Date(),
     };
@@ -196,7 +218,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
       ...(sbom
         ? { sbom: { format: sbom.format, specVersion: sbom.specVersion } }
         : { image: configSummary(result.manifest.config), layers: result.layers }),
-      scanners: { requested: filters.scanners, skipped: unavailable },
+      scanners: {
+        requested: filters.scanners,
+        ...(result.scannerErrors ? { errors: result.scannerErrors } : {}),
+      },
       components,
       vulnerabilities: vulnerabilities.map((v) => ({
         ...imagesVul(v),
@@ -206,6 +231,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
         Purl: v.purl,
         Fixable: v.fixedVersions.length > 0,
       })),
+      ...(record.risks ? { risks: risks.map(imageRiskInfo) } : {}),
+      ...(record.viruses
+        ? {
+            viruses: viruses.map((v) =>
+              imageVirusInfo({ ...v, firstScanTime: detail.ScanTime, latestScanTime: detail.ScanTime }),
+            ),
+          }
+        : {}),
       problems: result.problems,
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -236,6 +269,16 @@ export async function scanCommand(argv: string[]): Promise<number> {
         ? `Vulns      ${vulnerabilities.length}${levelCounts(vulnerabilities)}${filtered ? ` shown of ${record.vulnerabilities.length}` : ''}`
         : 'Vulns      not matched (no advisory database: hullscan db import FEED…)',
   );
+  if (record.risks) {
+    const secrets = risks.filter((r) => r.type === 2).length;
+    lines.push(`Risks      ${risks.length}${levelCounts(risks)}${secrets ? `, ${secrets} secrets` : ''}`);
+  }
+  if (record.viruses || result.scannerErrors?.virus)
+    lines.push(
+      result.scannerErrors?.virus
+        ? `Viruses    not scanned: ${result.scannerErrors.virus}`
+        : `Viruses    ${viruses.length}${levelCounts(viruses)}`,
+    );
   if (detail.Solution) lines.push(`Fix        ${detail.Solution}`);
   if (result.problems.length)
     lines.push(
@@ -272,6 +315,31 @@ export async function scanCommand(argv: string[]): Promise<number> {
         v.fixedVersions.join(', ') || '(no fix yet)',
       ]);
     }
+    lines.push('', table(rows));
+  }
+  if (risks.length) {
+    const rows = [['LEVEL', 'KIND', 'RULE', 'WHERE', 'LAYER']];
+    for (const r of [...risks].sort((a, b) => b.level - a.level)) {
+      rows.push([
+        LEVELS[r.level] ?? '',
+        r.type === 2 ? 'secret' : 'risk',
+        r.rule,
+        r.path ?? (r.historyIndex !== undefined ? `history #${r.historyIndex + 1}` : 'config'),
+        r.layer ? String(layerIndex.get(r.layer) ?? '') : '',
+      ]);
+    }
+    lines.push('', table(rows));
+  }
+  if (viruses.length) {
+    const rows = [['LEVEL', 'VIRUS', 'PATH', 'MD5', 'LAYER']];
+    for (const v of viruses)
+      rows.push([
+        LEVELS[v.level] ?? '',
+        v.virusName,
+        v.path,
+        v.md5,
+        String(layerIndex.get(v.layer ?? '') ?? ''),
+      ]);
     lines.push('', table(rows));
   }
   process.stdout.write(`${lines.join('\n')}\n`);

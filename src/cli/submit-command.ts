@@ -4,6 +4,7 @@ import { signTc3Request } from '../api/tc3/sign-tc3.js';
 import { BadInputError } from '../core/errors.js';
 import { imageRecord } from '../scan/image-record.js';
 import { scanImage } from '../scan/scan-image.js';
+import { parseClamd, scannerPlan } from '../scan/scanners.js';
 import { parsePlatform } from '../sources/platform.js';
 import { defaultDataDir } from './data-dir.js';
 import { firstCredential, generatedCredentialsFile } from './local-account.js';
@@ -80,14 +81,26 @@ export async function submitCommand(argv: string[]): Promise<number> {
       'credential',
       'give --secret-id/--secret-key or HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY',
     );
+  // the secret, risk and virus scanners run here too (signatures from DATA/signatures,
+  // HULLSCAN_SIGNATURES or HULLSCAN_CLAMD): the server gets the findings, never the files
+  const signatures = process.env.HULLSCAN_SIGNATURES?.split(':').filter(Boolean);
+  const clamd = process.env.HULLSCAN_CLAMD;
+  const plan = await scannerPlan(['secret', 'risk', 'virus'], dataDir, {
+    ...(signatures?.length ? { signatures } : {}),
+    ...(clamd ? { clamd: parseClamd(clamd) } : {}),
+  });
   const result = await scanImage(positionals[0]!, {
     dataDir,
     platform: values.platform ? parsePlatform(values.platform) : undefined,
+    analyzers: plan.analyzers,
+    imageChecks: plan.imageChecks,
+    filesystemChecks: plan.filesystemChecks,
   });
-  const record = imageRecord(result, values.timezone ?? process.env.HULLSCAN_TIMEZONE ?? 'UTC');
+  if (plan.errors.virus) result.scannerErrors = plan.errors;
+  const record = imageRecord(result, values.timezone ?? process.env.HULLSCAN_TIMEZONE ?? 'UTC', plan.scans);
   const r = await callAction(server, cred, 'SubmitAssetImageIndex', submitRequest(record));
   process.stdout.write(
-    `stored ${String(r.ImageID)} (${record.components.length} components) at ${server.origin}\n`,
+    `stored ${String(r.ImageID)} (${record.components.length} components, ${record.risks?.length ?? 0} risks, ${record.viruses?.length ?? 0} viruses) at ${server.origin}\n`,
   );
   return 0;
 }

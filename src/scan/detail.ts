@@ -1,5 +1,6 @@
 import { osName } from '../core/os.js';
 import { formatTime } from '../core/time.js';
+import { buildLineSecrets, isPlaceholder, isSecretName, maskIn } from '../detectors/secrets/index.js';
 import type { ScanResult } from './scan-image.js';
 
 /** DescribeAssetImageDetail's fields (without RequestId), as DESIGN §3 defines them. */
@@ -42,12 +43,24 @@ export interface ImageDetail {
 /** One block per history entry, oldest first: `# create_time:<time> tags:<tags>` then `created_by`; the image's tags on the newest. */
 export function buildHistory(r: ScanResult, timeZone: string): string {
   const history = r.manifest.config.history ?? [];
+  // values of secret-named ENV variables, masked wherever a build step repeats them
+  const envSecrets = (r.manifest.config.config?.Env ?? []).flatMap((e) => {
+    const eq = e.indexOf('=');
+    const value = e.slice(eq + 1);
+    return eq > 0 && isSecretName(e.slice(0, eq)) && !isPlaceholder(value) ? [value] : [];
+  });
   return history
     .map((h, i) => {
       const tags = i === history.length - 1 ? r.manifest.names.join(',') : '';
-      return `# create_time:${formatTime(h.created, timeZone)} tags:${tags}\n${h.created_by ?? ''}`;
+      return `# create_time:${formatTime(h.created, timeZone)} tags:${tags}\n${maskedStep(h.created_by ?? '', envSecrets)}`;
     })
     .join('\n');
+}
+
+/** A build step as the detail shows it: every secret the secret rules find in it masked, whatever scanners ran. */
+function maskedStep(line: string, envSecrets: string[]): string {
+  const found = buildLineSecrets(line).map((h) => h.secret);
+  return maskIn(line, [...found, ...envSecrets.filter((v) => line.includes(v))]);
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ScanOptions {
   analyzers?: Analyzer[];
   /** checks over the config and build history (secrets in ENV, root user, pipe-to-shell…); none by default */
   imageChecks?: ImageCheck[];
+  /** checks over the final filesystem (a daemon installed and enabled by a link); none by default */
+  filesystemChecks?: ((layers: LayerData[]) => RiskFinding[])[];
   limits?: WalkLimits;
   /** layers walked at once; default: the machine's parallelism, at most 4 */
   concurrency?: number;
@@ -59,6 +61,8 @@ export interface ScanResult {
   /** risks (secrets, risky files and settings) from the analyzers and image checks that ran */
   risks: RiskFinding[];
   viruses: VirusFinding[];
+  /** a finding category that could not run as asked (`clamd: connection refused`): the detail's Scan*Error */
+  scannerErrors?: { risk?: string; virus?: string };
   problems: Problem[];
   scannedAt: Date;
 }
@@ -167,6 +171,13 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
       manifest.layers.map((l) => l.diffID),
     ),
   };
+  for (const check of opts.filesystemChecks ?? []) {
+    try {
+      findings.risks.push(...check(data));
+    } catch (e) {
+      problems.push({ path: 'filesystem', message: `a filesystem check failed: ${(e as Error).message}` });
+    }
+  }
   for (const check of opts.imageChecks ?? []) {
     try {
       findings.risks.push(...check.check(input));

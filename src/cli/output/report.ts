@@ -1,4 +1,5 @@
 import type { Component } from '../../core/component.js';
+import type { RiskFinding, VirusFinding } from '../../core/finding.js';
 import type { OsInfo } from '../../core/os.js';
 import type { ImageDetail } from '../../scan/detail.js';
 import type { VulnerabilityRow } from '../../store/store.js';
@@ -10,6 +11,9 @@ export interface ScanReport {
   components: Component[];
   /** the vulnerabilities left after --severity and --ignore-unfixed */
   vulnerabilities: VulnerabilityRow[];
+  /** risks and viruses left after --severity (SARIF reports them; the SBOM formats do not) */
+  risks?: RiskFinding[];
+  viruses?: VirusFinding[];
   toolVersion: string;
   /** when the document is written; fixed by tests that compare output */
   now: Date;

@@ -6,7 +6,10 @@ const SARIF_LEVEL = ['none', 'note', 'warning', 'error', 'error'] as const;
  * A SARIF 2.1.0 log (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) of a scan's
  * vulnerabilities: one rule per advisory, one result per (advisory, component), level error for
  * critical and high, warning for medium, note for low; the location is the package database the
- * component was read from (or the image when unknown) with the purl as a logical location.
+ * component was read from (or the image when unknown) with the purl as a logical location. Risks
+ * (secrets, risky settings) are one rule per risk rule and a result per finding at its file (or the
+ * image for config and build steps, the history entry named in the message); viruses one rule per
+ * signature name and a result per flagged file. Secrets appear only masked.
  */
 export function sarifLog(r: ScanReport): object {
   const paths = new Map(r.components.filter((c) => c.purl).map((c) => [c.purl!, c.path ?? '']));
@@ -45,6 +48,54 @@ export function sarifLog(r: ScanReport): object {
         ],
       });
     }
+  }
+  const ruleIndexOf = new Map<string, number>();
+  const ruleFor = (id: string, make: () => object): number => {
+    let i = ruleIndexOf.get(id);
+    if (i === undefined) {
+      i = rules.length;
+      rules.push(make());
+      ruleIndexOf.set(id, i);
+    }
+    return i;
+  };
+  const where = (uri: string) => [{ physicalLocation: { artifactLocation: { uri } } }];
+  for (const k of r.risks ?? []) {
+    const ruleIndex = ruleFor(k.rule, () => ({
+      id: k.rule,
+      shortDescription: { text: k.desc },
+      help: { text: k.solution },
+      defaultConfiguration: { level: SARIF_LEVEL[k.level] ?? 'warning' },
+      properties: {
+        tags: [k.type === 2 ? 'secret' : 'misconfiguration', 'security', LEVEL_NAMES[k.level] ?? ''],
+      },
+    }));
+    const step = k.historyIndex !== undefined ? ` (history entry ${k.historyIndex + 1})` : '';
+    results.push({
+      ruleId: k.rule,
+      ruleIndex,
+      level: SARIF_LEVEL[k.level] ?? 'warning',
+      message: { text: `${k.desc}${step}: ${k.instruction}` },
+      locations: where(k.path ?? subjectName(r)),
+    });
+  }
+  for (const v of r.viruses ?? []) {
+    const id = `virus/${v.virusName}`;
+    const ruleIndex = ruleFor(id, () => ({
+      id,
+      name: v.virusName,
+      shortDescription: { text: v.desc },
+      help: { text: v.solution },
+      defaultConfiguration: { level: SARIF_LEVEL[v.level] ?? 'warning' },
+      properties: { tags: ['malware', 'security', v.category] },
+    }));
+    results.push({
+      ruleId: id,
+      ruleIndex,
+      level: SARIF_LEVEL[v.level] ?? 'warning',
+      message: { text: `${v.virusName} in ${v.path} (md5 ${v.md5}, ${v.size} bytes)` },
+      locations: where(v.path),
+    });
   }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -1,11 +1,14 @@
 import { BadInputError } from '../../core/errors.js';
+import { SCANNERS } from '../../scan/scanners.js';
+
+export { SCANNERS };
+
 import type { VulnerabilityRow } from '../../store/store.js';
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
-export const SCANNERS = ['vuln', 'secret', 'risk', 'virus'] as const;
-/** the scanners this version runs; the others are accepted and reported as not available yet */
-export const AVAILABLE_SCANNERS: readonly string[] = ['vuln'];
+/** the scanners this version runs */
+export const AVAILABLE_SCANNERS: readonly string[] = SCANNERS;
 const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /** What the scan flags ask for, checked. */
@@ -37,7 +40,7 @@ export function scanFilters(values: {
   const format = values.format ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format))
     throw new BadInputError('--format', `"${format}" is not one of ${FORMATS.join(', ')}`);
-  let scanners: string[] = ['vuln'];
+  let scanners: string[] = [...SCANNERS];
   if (values.scanners !== undefined) {
     const l = list(values.scanners.toLowerCase());
     if (l.length === 0) throw new BadInputError('--scanners', 'empty list');
@@ -80,4 +83,9 @@ export function filterVulnerabilities(rows: VulnerabilityRow[], f: ScanFilters):
   return rows.filter(
     (r) => f.levels.has(r.level) && !(f.ignoreUnfixed && (r.unfixed || r.fixedVersions.length === 0)),
   );
+}
+
+/** Risk or virus findings --severity leaves (levels 1–4 as for vulnerabilities). */
+export function filterByLevel<T extends { level: number }>(rows: T[], f: ScanFilters): T[] {
+  return rows.filter((r) => f.levels.has(r.level));
 }
