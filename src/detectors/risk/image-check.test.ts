@@ -113,7 +113,7 @@ describe('risk image check', () => {
     // the build arg's value never appears in clear
     expect(JSON.stringify(f)).not.toContain('tok-9f8e7d6c5b4a');
     expect(f[0]!.instruction).toMatch(
-      /^RUN \|1 TOKEN=tok… \/bin\/sh -c curl -fsSL https:\/\/get\.example\.com \| sh/,
+      /^RUN \|1 TOKEN=tok-… \/bin\/sh -c curl -fsSL https:\/\/get\.example\.com \| sh/,
     );
   });
 

@@ -9,13 +9,12 @@ export const MAX_INSTRUCTION = 300;
 /** Longest history line examined; the rest is ignored (hostile configs can be huge). */
 export const MAX_LINE = 64 * 1024;
 
+import { maskValue } from '../secrets/mask.js';
+
 const SECRET_NAME = /pass|secret|token|key|auth|cred|pwd/i;
 
-/** A few leading characters of a value, then `…`: enough to recognise it, too little to use it. */
-export function maskValue(v: string): string {
-  const keep = Math.min(3, Math.floor(v.length / 4));
-  return `${v.slice(0, keep)}…`;
-}
+/** One masking rule for every finding: the secret detector's (at most 4 leading characters, ≤ 25 %). */
+export { maskValue };
 
 /** BuildKit and the classic builder prefix RUN lines with the build args in effect: `|2 A=x B=y /bin/sh -c …`. */
 function maskBuildArgs(line: string): string {
