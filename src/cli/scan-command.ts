@@ -38,7 +38,8 @@ REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  a bare
 --severity, --ignore-unfixed: filter the printed findings and what --exit-code counts, not the store.
 --exit-code N: exit N when at least one vulnerability, risk or virus is left after the filters (default 0).
 The result (image or SBOM, under ImageID sha256 of the image config or of the SBOM bytes) is stored in
-DIR/hullscan.db under the local account (HULLSCAN_APP_ID/HULLSCAN_UIN, default 1/1).`;
+DIR/hullscan.db (or the PostgreSQL database HULLSCAN_DATABASE_URL names) under the local account
+(HULLSCAN_APP_ID/HULLSCAN_UIN, default 1/1).`;
 
 function positiveNumber(flag: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;

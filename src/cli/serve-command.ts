@@ -18,7 +18,9 @@ import { ensureGeneratedCredential, generatedCredentialsFile, localAccount } fro
 export const SERVE_USAGE = `usage: hullscan serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--timezone ZONE]
   --listen   address to listen on (default 127.0.0.1:8080)
   --config   JSON file: {"accounts":[{"appId","uin","credentials":[{"secretId","secretKey"}]}],
-             "rateLimits":{"default":20,"perAction":{"DescribeAssetImageList":50}}, "timeZone":"UTC"}
+             "rateLimits":{"default":20,"perAction":{"DescribeAssetImageList":50}}, "timeZone":"UTC",
+             "database":"postgres://…"}
+  Store: PostgreSQL at the config's "database", else at HULLSCAN_DATABASE_URL, else DIR/hullscan.db (SQLite).
   Credentials: --config, else HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY, else one generated on first
   start into DIR/credentials.json and printed once. HULLSCAN_RATE_LIMIT=0 lifts all rate limits.
   Every HULLSCAN_REMATCH_INTERVAL seconds (default 10, 0 disables) the server checks DIR/vulndb.sqlite
@@ -75,7 +77,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `"${process.env.HULLSCAN_REMATCH_INTERVAL}" is not a number of seconds`,
     );
   const dataDir = values.data ?? defaultDataDir();
-  const store = await openStore(dataDir);
+  const store = await openStore(dataDir, { databaseUrl: config.database });
 
   let file = values.config;
   if (!file && !process.env.HULLSCAN_SECRET_ID) {

@@ -172,7 +172,7 @@ export interface AccountSummary {
 }
 
 /**
- * Persistent inventory. Implementations: SQLite (embedded default), PostgreSQL (later), one contract
+ * Persistent inventory. Implementations: SQLite (embedded default), PostgreSQL, one contract
  * test suite for both. Postconditions are stated per method.
  */
 export interface Store {

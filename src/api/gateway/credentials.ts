@@ -49,9 +49,17 @@ const appId = z.number().int().positive();
 
 const limit = z.number().int().min(0);
 
-/** The service config file: credentials per account, and optionally listen address, time zone, rate limits. */
+/**
+ * The service config file: credentials per account, and optionally listen address, time zone, rate
+ * limits and the store's PostgreSQL URL (`database`, postgres://…; else HULLSCAN_DATABASE_URL, else SQLite).
+ */
 const fileSchema = z.strictObject({
   listen: z.string().max(300).optional(),
+  database: z
+    .string()
+    .max(4096)
+    .regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   timeZone: z.string().max(100).optional(),
   rateLimits: z
     .strictObject({ default: limit.optional(), perAction: z.record(z.string(), limit).optional() })

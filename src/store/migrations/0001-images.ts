@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { textType } from './dialect.js';
 
 const TEXT_COLUMNS = [
   'image_name',
@@ -75,16 +76,17 @@ const IMAGE_KEY = ['uin', 'image_id'] as const;
 
 /** Images, their names, layers and components (src/store/sql/tables.ts describes each column). */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const text = textType(db);
   let images = db.schema
     .createTable('images')
-    .addColumn('uin', 'text', (c) => c.notNull())
-    .addColumn('image_id', 'text', (c) => c.notNull())
+    .addColumn('uin', text, (c) => c.notNull())
+    .addColumn('image_id', text, (c) => c.notNull())
     .addColumn('size', 'bigint', (c) => c.notNull().check(sql`size >= 0`))
     .addColumn('is_trust_image', 'integer', (c) => c.notNull().check(sql`is_trust_image in (0, 1)`))
-    .addColumn('repo_digests', 'text', (c) => c.notNull())
-    .addColumn('first_seen', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull());
-  for (const name of TEXT_COLUMNS) images = images.addColumn(name, 'text', (c) => c.notNull());
+    .addColumn('repo_digests', text, (c) => c.notNull())
+    .addColumn('first_seen', text, (c) => c.notNull())
+    .addColumn('updated_at', text, (c) => c.notNull());
+  for (const name of TEXT_COLUMNS) images = images.addColumn(name, text, (c) => c.notNull());
   for (const name of INTEGER_COLUMNS)
     images = images.addColumn(name, 'integer', (c) => c.notNull().defaultTo(0));
   await images.addPrimaryKeyConstraint('images_pk', [...IMAGE_KEY]).execute();
@@ -98,10 +100,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('image_names')
-    .addColumn('uin', 'text', (c) => c.notNull())
-    .addColumn('image_id', 'text', (c) => c.notNull())
+    .addColumn('uin', text, (c) => c.notNull())
+    .addColumn('image_id', text, (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('image_names_pk', [...IMAGE_KEY, 'position'])
     .addForeignKeyConstraint('image_names_image_fk', [...IMAGE_KEY], 'images', [...IMAGE_KEY], (fk) =>
       fk.onDelete('cascade'),
@@ -111,10 +113,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('image_layers')
-    .addColumn('uin', 'text', (c) => c.notNull())
-    .addColumn('image_id', 'text', (c) => c.notNull())
+    .addColumn('uin', text, (c) => c.notNull())
+    .addColumn('image_id', text, (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('diff_id', 'text', (c) => c.notNull())
+    .addColumn('diff_id', text, (c) => c.notNull())
     .addColumn('size', 'bigint', (c) => c.notNull().check(sql`size >= 0`))
     .addPrimaryKeyConstraint('image_layers_pk', [...IMAGE_KEY, 'position'])
     .addForeignKeyConstraint('image_layers_image_fk', [...IMAGE_KEY], 'images', [...IMAGE_KEY], (fk) =>
@@ -124,12 +126,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   let components = db.schema
     .createTable('image_components')
-    .addColumn('uin', 'text', (c) => c.notNull())
-    .addColumn('image_id', 'text', (c) => c.notNull())
+    .addColumn('uin', text, (c) => c.notNull())
+    .addColumn('image_id', text, (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('version', 'text', (c) => c.notNull())
-    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('name', text, (c) => c.notNull())
+    .addColumn('version', text, (c) => c.notNull())
+    .addColumn('type', text, (c) => c.notNull())
     .addColumn('epoch', 'integer');
   for (const name of [
     'arch',
@@ -144,7 +146,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     'layer',
     'path',
   ]) {
-    components = components.addColumn(name, 'text');
+    components = components.addColumn(name, text);
   }
   await components
     .addPrimaryKeyConstraint('image_components_pk', [...IMAGE_KEY, 'position'])

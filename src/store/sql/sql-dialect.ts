@@ -14,6 +14,11 @@ export interface SqlDialectOps {
   likeAny(column: Expression<unknown>, patterns: readonly string[]): RawBuilder<SqlBool>;
   /** most bound parameters one statement may carry */
   maxParameters: number;
+  /**
+   * Whether writes lock the rows they read first (SELECT … FOR UPDATE): needed where transactions run
+   * concurrently (PostgreSQL); SQLite's write transactions hold the whole database already.
+   */
+  rowLocks?: boolean;
 }
 
 /** A LIKE pattern (escape `\`) matching `value` anywhere, with `%`, `_` and `\` in it matched literally. */

@@ -53,6 +53,8 @@ import type { StoreDatabase } from './tables.js';
 export interface SqlStoreOptions {
   /** clock for first_seen / updated_at and "today" (tests set it) */
   now?: () => Date;
+  /** the schema of the migration bookkeeping tables (PostgreSQL: the store's schema) */
+  migrationTableSchema?: string;
 }
 
 /** Rows of `rows` in slices small enough that one INSERT binds at most `maxParameters` values. */
@@ -92,15 +94,19 @@ export class SqlStore implements Store {
   readonly #db: Kysely<StoreDatabase>;
   readonly #ops: SqlDialectOps;
   readonly #now: () => Date;
+  readonly #migrationTableSchema: string | undefined;
 
   constructor(db: Kysely<StoreDatabase>, ops: SqlDialectOps, options: SqlStoreOptions = {}) {
     this.#db = db;
     this.#ops = ops;
     this.#now = options.now ?? (() => new Date());
+    this.#migrationTableSchema = options.migrationTableSchema;
   }
 
   async migrate(): Promise<void> {
-    await migrateToLatest(this.#db as unknown as Kysely<unknown>);
+    await migrateToLatest(this.#db as unknown as Kysely<unknown>, {
+      migrationTableSchema: this.#migrationTableSchema,
+    });
   }
 
   async saveImage(account: Account, image: ImageRecord): Promise<void> {
@@ -141,14 +147,16 @@ export class SqlStore implements Store {
       ...(image.viruses ? { virus_cnt: image.viruses.length } : {}),
     };
     const max = this.#ops.maxParameters;
-    const firstSeen = image.viruses?.length
-      ? await this.#virusFirstScanTimes(trx, uin, id)
-      : new Map<string, string>();
+    // the upsert comes first: on PostgreSQL it locks the image's row, so a concurrent save of the same
+    // image waits here and then reads (and replaces) what this one wrote
     await trx
       .insertInto('images')
       .values({ uin, image_id: id, ...columns, first_seen: now, updated_at: now })
       .onConflict((oc) => oc.columns(['uin', 'image_id']).doUpdateSet({ ...columns, updated_at: now }))
       .execute();
+    const firstSeen = image.viruses?.length
+      ? await this.#virusFirstScanTimes(trx, uin, id)
+      : new Map<string, string>();
     for (const table of [
       'image_viruses',
       'image_risks',
@@ -229,6 +237,7 @@ export class SqlStore implements Store {
         .select('vuln_digest')
         .where('uin', '=', uin)
         .where('image_id', '=', imageId)
+        .$if(this.#ops.rowLocks === true, (q) => q.forUpdate())
         .executeTakeFirst();
       if (!current) return false;
       await trx
