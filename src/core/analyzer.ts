@@ -56,6 +56,14 @@ export interface Analyzer {
   directories?: boolean;
   /** cheap and pure: called for every regular file in every layer (and directory, see `directories`) */
   wants(info: FileInfo): boolean;
+  /**
+   * With `needsContent`: the analyzer may decide from a file's first `headBytes` bytes that its
+   * findings are empty, and the walker then reads no further for it (a virus scan of every file need
+   * not copy every byte). Both or neither.
+   */
+  headBytes?: number;
+  /** false when a file starting with `head` (its first headBytes bytes or more) has empty findings; pure */
+  needsContent?(info: FileInfo, head: Buffer): boolean;
   /** must not throw for bad content: return `problems` instead */
   analyze(
     file: AnalyzerFile,

@@ -70,6 +70,48 @@ describe('walkLayer', () => {
     expect(r.analyses[0]!.files).toEqual({ 'etc/big': want, 'etc/big-link': want });
   });
 
+  it('reads past the head only for analyzers that ask for the rest', async () => {
+    const analyzed: string[] = [];
+    const heady: Analyzer = {
+      name: 'heady',
+      version: 1,
+      wants: (i) => i.path.startsWith('data/'),
+      headBytes: 4,
+      needsContent: (_i, head) => head.toString() === 'WANT',
+      analyze: ({ info, content }) => {
+        analyzed.push(info.path);
+        return { problems: [`${content.length}:${content.subarray(0, 4)}`] };
+      },
+    };
+    const whole: Analyzer = {
+      name: 'whole',
+      version: 1,
+      wants: (i) => i.path === 'data/both',
+      analyze: ({ content }) => ({ problems: [`${content.length}`] }),
+    };
+    const tar = tarball([
+      { path: 'data/skip', body: `SKIP${'x'.repeat(100_000)}` },
+      { path: 'data/want', body: `WANT${'y'.repeat(100_000)}` },
+      { path: 'data/both', body: `SKIP${'z'.repeat(50)}` },
+      { path: 'data/tiny', body: 'WA' },
+      { path: 'data/skip-link', type: 'Link', linkpath: 'data/skip' },
+    ]);
+    const r = await walkLayer(
+      chunked(tar, 1000),
+      { diffID: sha256(tar), digest: sha256(tar), location: 'x' },
+      { position: 1, total: 1, analyzers: [heady, whole] },
+    );
+    expect(r.analyses[0]!.files).toEqual({
+      'data/skip': {},
+      'data/want': { problems: ['100004:WANT'] },
+      'data/both': {},
+      'data/tiny': {},
+      'data/skip-link': {},
+    });
+    expect(r.analyses[1]!.files).toEqual({ 'data/both': { problems: ['54'] } });
+    expect(analyzed).toEqual(['data/want']);
+  });
+
   it('gives the same result for gzip, zstd and uncompressed layers, and verifies both digests', async () => {
     const tar = tarball(base);
     const plain = await walk(tar);

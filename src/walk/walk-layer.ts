@@ -199,21 +199,53 @@ export function walkLayer(
         seen.set(path, cap);
         if (wanting.length === 0) return entry.resume();
         // the header gives the size: one buffer filled in place, not chunks and a copy (a 100 MB
-        // executable would otherwise cost 200 MB at its peak)
-        const into = Buffer.allocUnsafe(info.size);
+        // executable would otherwise cost 200 MB at its peak). When every wanting analyzer can judge
+        // from a head, only the head is read first; the rest only if one of them asks for it.
+        const heads = wanting.map((i) => opts.analyzers[i]!.headBytes);
+        const headNeed = heads.every((h) => h !== undefined)
+          ? Math.min(info.size, Math.max(...(heads as number[])))
+          : info.size;
+        let into: Buffer | undefined = Buffer.allocUnsafe(headNeed);
         let filled = 0;
+        let decided = false;
+        let active = wanting;
+        const decide = () => {
+          decided = true;
+          const head = into!.subarray(0, filled);
+          active = wanting.filter((i) => opts.analyzers[i]!.needsContent?.(info, head) ?? true);
+          for (const i of wanting) {
+            if (active.includes(i)) continue;
+            const none: Promise<FileFindings> = Promise.resolve({});
+            cap.results ??= new Map();
+            cap.results.set(i, none);
+            record(i, path, {});
+          }
+          if (active.length === 0) into = undefined;
+          else if (into!.length < info.size) {
+            const full = Buffer.allocUnsafe(info.size);
+            into!.copy(full, 0, 0, filled);
+            into = full;
+          }
+        };
         entry.on('data', (c: Buffer) => {
-          const n = Math.min(c.length, into.length - filled);
-          c.copy(into, filled, 0, n);
-          filled += n;
+          let off = 0;
+          while (into && off < c.length && filled < into.length) {
+            const n = Math.min(c.length - off, into.length - filled);
+            c.copy(into, filled, off, off + n);
+            filled += n;
+            off += n;
+            if (!decided && filled === into.length) decide();
+          }
         });
         entry.on('end', () => {
+          if (!decided) decide();
+          if (!into) return;
           const content = filled === into.length ? into : into.subarray(0, filled);
           if (content.length <= KEEP_FILE && kept + content.length <= KEEP_TOTAL) {
             cap.content = content;
             kept += content.length;
           }
-          runAnalyzers(wanting, info, content, cap);
+          runAnalyzers(active, info, content, cap);
         });
         return;
       }
