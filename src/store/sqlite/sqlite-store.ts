@@ -89,9 +89,21 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   } catch (cause) {
     throw new Error(`store: cannot open SQLite database ${file}`, { cause });
   }
+  const busyMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000));
   try {
-    database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
-    database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${busyMs}`);
+    // switching to WAL while another process opens the same new file can answer SQLITE_BUSY without
+    // waiting on the busy handler: retry it within the busy timeout
+    const until = Date.now() + busyMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        database.pragma('journal_mode = WAL');
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= until) throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+      }
+    }
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
   } catch (cause) {
