@@ -71,7 +71,7 @@ describe.skipIf(skip)('scan flags', () => {
     const r = await scan('--format', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(cves(r)).toEqual(['CVE-2024-90002', 'CVE-2024-90001', 'CVE-2023-90004']);
-    expect((r.json as Out).scanners).toEqual({ requested: ['vuln', 'secret', 'risk', 'virus'] });
+    expect((r.json as Out).scanners.requested).toEqual(['vuln', 'secret', 'risk', 'virus']);
     expect((r.json as Out).risks).toEqual([]);
     expect((r.json as Out).viruses).toEqual([]);
   });
@@ -140,6 +140,25 @@ describe.skipIf(skip)('scan flags', () => {
     expect(cves(secretOnly)).toEqual([]);
     expect((secretOnly.json as Out).risks).toEqual([]);
     expect(secretOnly.json).not.toHaveProperty('viruses');
+    // the secret scanner says what it read: the small image's text files, on a fresh data dir
+    const fresh = await runCli(['scan', ref, '-q', '--format', 'json', '--scanners', 'secret'], {
+      dataDir: path.join(work, 'secret-stats'),
+    });
+    const stats = (fresh.json as { scanners: { secretFiles?: Record<string, number> } }).scanners.secretFiles;
+    expect(stats?.filesScanned).toBeGreaterThan(0);
+    expect(stats?.bytesScanned).toBeGreaterThan(0);
+    // a rescan reads no layer again, so it searches nothing
+    const again = await runCli(['scan', ref, '-q', '--format', 'json', '--scanners', 'secret'], {
+      dataDir: path.join(work, 'secret-stats'),
+    });
+    expect(
+      (again.json as { scanners: { secretFiles?: Record<string, number> } }).scanners.secretFiles,
+    ).toEqual({
+      filesScanned: 0,
+      bytesScanned: 0,
+      binarySkipped: 0,
+      overCapSkipped: 0,
+    });
     const virusOnly = await scan('--format', 'json', '--scanners', 'virus');
     expect((virusOnly.json as Out).viruses).toEqual([]);
     expect(virusOnly.json).not.toHaveProperty('risks');

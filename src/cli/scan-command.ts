@@ -222,6 +222,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       scanners: {
         requested: filters.scanners,
         ...(result.scannerErrors ? { errors: result.scannerErrors } : {}),
+        ...(plan.secretStats ? { secretFiles: plan.secretStats } : {}),
       },
       components,
       vulnerabilities: vulnerabilities.map((v) => ({
@@ -273,6 +274,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
   if (record.risks) {
     const secrets = risks.filter((r) => r.type === 2).length;
     lines.push(`Risks      ${risks.length}${levelCounts(risks)}${secrets ? `, ${secrets} secrets` : ''}`);
+    const st = plan.secretStats;
+    if (st && st.filesScanned + st.binarySkipped + st.overCapSkipped > 0)
+      lines.push(
+        `Secrets    ${st.filesScanned} files searched, ${st.binarySkipped} binary and ${st.overCapSkipped} over the size cap skipped (layers read this scan)`,
+      );
   }
   if (record.viruses || result.scannerErrors?.virus)
     lines.push(

@@ -8,7 +8,11 @@ import {
   clamdMalwareAnalyzer,
 } from '../detectors/malware/index.js';
 import { riskFileAnalyzer, riskFromFinalFilesystem, riskImageCheck } from '../detectors/risk/index.js';
-import { secretFileAnalyzer, secretImageCheck } from '../detectors/secrets/index.js';
+import {
+  createSecretFileAnalyzer,
+  type SecretScanStats,
+  secretImageCheck,
+} from '../detectors/secrets/index.js';
 import { defaultAnalyzers } from './analyzers.js';
 import type { LayerData } from './coalesce.js';
 
@@ -48,6 +52,11 @@ export interface ScannerPlan {
   scans: { risk: boolean; virus: boolean };
   /** a category that was asked for but cannot run (clamd unreachable): ScanVirusError */
   errors: { risk?: string; virus?: string };
+  /**
+   * what the secret scanner read, and skipped as binary or over its size cap, in the layers this scan
+   * read (cached layers are not read again); present when `secret` runs
+   */
+  secretStats?: SecretScanStats;
 }
 
 /** The signature sources a virus scan uses when none are given: `DATA/signatures` if present. */
@@ -71,8 +80,11 @@ export async function scannerPlan(
   const analyzers = defaultAnalyzers();
   const imageChecks: ImageCheck[] = [];
   const filesystemChecks: FilesystemCheck[] = [];
+  let secretStats: SecretScanStats | undefined;
   if (want.has('secret')) {
-    analyzers.push(secretFileAnalyzer);
+    const files = createSecretFileAnalyzer();
+    secretStats = files.stats;
+    analyzers.push(files);
     imageChecks.push(secretImageCheck);
   }
   if (want.has('risk')) {
@@ -101,5 +113,6 @@ export async function scannerPlan(
     filesystemChecks,
     scans: { risk: want.has('secret') || want.has('risk'), virus: want.has('virus') },
     errors,
+    ...(secretStats ? { secretStats } : {}),
   };
 }
