@@ -1,11 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LayerAnalysis } from '../core/analyzer.js';
 import type { LayerMeta } from '../walk/walk-layer.js';
 
 /** Bump when LayerMeta's meaning changes. */
 export const WALK_VERSION = 1;
+
+/** A claim older than this is taken over even when its process cannot be checked (another host). */
+export const STALE_CLAIM_MS = 30 * 60 * 1000;
+
+/** Whether a claim file's owner is gone: a dead process on this host, or a claim too old to trust. */
+function abandoned(text: string, mtimeMs: number, now: number): boolean {
+  const [pid, host] = text.split(' ');
+  if (host === hostname() && pid && /^\d+$/.test(pid)) {
+    try {
+      process.kill(Number(pid), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    }
+  }
+  return now - mtimeMs > STALE_CLAIM_MS;
+}
 
 /**
  * Findings per (layer diffID, analyzer, analyzer version) in the data directory, one JSON file each,
@@ -52,5 +70,46 @@ export class LayerCache {
 
   putAnalysis(diffID: string, a: LayerAnalysis): Promise<void> {
     return this.put(diffID, `${a.analyzer}@${a.version}`, a);
+  }
+
+  /**
+   * Claims a layer for analysis, so two scans sharing this data directory (two processes, or two
+   * images with a common layer in one process) never walk it at the same time: waits while another
+   * live claim holds it, takes over a claim whose process died (or that is older than
+   * STALE_CLAIM_MS), and resolves to the release function. The caller re-reads the cache after the
+   * claim: the other holder may have filled it.
+   */
+  async claim(diffID: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+    const file = this.path(diffID, 'claim');
+    await mkdir(join(file, '..'), { recursive: true });
+    for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+      signal?.throwIfAborted();
+      try {
+        const h = await open(file, 'wx');
+        try {
+          await h.writeFile(`${process.pid} ${hostname()} ${Date.now()}`);
+        } finally {
+          await h.close();
+        }
+        let released = false;
+        return async () => {
+          if (released) return;
+          released = true;
+          await unlink(file).catch(() => {});
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      try {
+        const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+        if (abandoned(text, st.mtimeMs, Date.now())) {
+          await unlink(file).catch(() => {});
+          continue;
+        }
+      } catch {
+        continue; // released between our tries
+      }
+      await sleep(pause, undefined, { signal }).catch(() => signal?.throwIfAborted());
+    }
   }
 }

@@ -131,27 +131,38 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
     if (p.meta && p.missing.length === 0) data[i] = { meta: p.meta, analyses: p.analyses };
   report();
   const concurrency = opts.concurrency ?? Math.min(4, availableParallelism());
+  const walkedHere = new Set<number>();
   await runPool(toRead, concurrency, async (i) => {
     const layer = manifest.layers[i]!;
-    const plan = plans[i]!;
-    const input = (await source.layerRange?.(layer)) ?? (await source.openLayer(layer, opts.signal));
-    const walked = await walkLayer(input, layer, {
-      position: i + 1,
-      total,
-      analyzers: plan.missing,
-      limits: opts.limits ?? DEFAULT_LIMITS,
-      signal: opts.signal,
-      onProgress: (b) => {
-        readSoFar[i] = b;
-        report();
-      },
-    });
-    await cache.putMeta(walked.meta);
-    for (const a of walked.analyses) {
-      await cache.putAnalysis(layer.diffID, a);
-      plan.analyses.set(a.analyzer, a);
+    // one walk of a layer at a time per data directory: another scan may be walking it right now
+    const release = await cache.claim(layer.diffID, opts.signal);
+    try {
+      const plan = await loadCached(cache, layer.diffID, analyzers);
+      if (!(plan.meta && plan.missing.length === 0)) {
+        const input = (await source.layerRange?.(layer)) ?? (await source.openLayer(layer, opts.signal));
+        const walked = await walkLayer(input, layer, {
+          position: i + 1,
+          total,
+          analyzers: plan.missing,
+          limits: opts.limits ?? DEFAULT_LIMITS,
+          signal: opts.signal,
+          onProgress: (b) => {
+            readSoFar[i] = b;
+            report();
+          },
+        });
+        await cache.putMeta(walked.meta);
+        for (const a of walked.analyses) {
+          await cache.putAnalysis(layer.diffID, a);
+          plan.analyses.set(a.analyzer, a);
+        }
+        plan.meta = walked.meta;
+        walkedHere.add(i);
+      }
+      data[i] = { meta: plan.meta!, analyses: plan.analyses };
+    } finally {
+      await release();
     }
-    data[i] = { meta: walked.meta, analyses: plan.analyses };
     layersDone++;
     report();
   });
@@ -195,7 +206,7 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
     diffID: l.diffID,
     digest: l.digest,
     size: data[i]!.meta.size,
-    cached: !toRead.includes(i),
+    cached: !walkedHere.has(i),
   }));
   return { manifest, layers, os, components, ...findings, problems, scannedAt: new Date() };
 }
