@@ -4,7 +4,7 @@
  * that died is taken over; waiting for a claim can be aborted.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,12 @@ describe('layer claims', () => {
     await writeFile(file, `4194999 ${hostname()} ${Date.now()}`);
     const release = await new LayerCache(dir).claim(DIFF, AbortSignal.timeout(5000));
     await release();
+    // a live pid (this very process, say a reused one) whose claim nobody has touched for 2 minutes
+    await writeFile(file, `${process.pid} ${hostname()} ${Date.now()}`);
+    const old = new Date(Date.now() - 120_000);
+    await utimes(file, old, old);
+    const again = await new LayerCache(dir).claim(DIFF, AbortSignal.timeout(5000));
+    await again();
   });
 });
 

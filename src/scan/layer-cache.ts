@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,8 +9,10 @@ import type { LayerMeta } from '../walk/walk-layer.js';
 /** Bump when LayerMeta's meaning changes. */
 export const WALK_VERSION = 1;
 
-/** A claim older than this is taken over even when its process cannot be checked (another host). */
-export const STALE_CLAIM_MS = 30 * 60 * 1000;
+/** A live claim's holder touches it this often… */
+export const CLAIM_HEARTBEAT_MS = 5_000;
+/** …so one untouched for this long is abandoned (a killed process, another host, a reused pid). */
+export const STALE_CLAIM_MS = 60_000;
 
 /** Whether a claim file's owner is gone: a dead process on this host, or a claim too old to trust. */
 function abandoned(text: string, mtimeMs: number, now: number): boolean {
@@ -75,8 +77,9 @@ export class LayerCache {
   /**
    * Claims a layer for analysis, so two scans sharing this data directory (two processes, or two
    * images with a common layer in one process) never walk it at the same time: waits while another
-   * live claim holds it, takes over a claim whose process died (or that is older than
-   * STALE_CLAIM_MS), and resolves to the release function. The caller re-reads the cache after the
+   * live claim holds it, takes over a claim whose process died (or that its holder stopped touching
+   * for STALE_CLAIM_MS: the holder touches it every CLAIM_HEARTBEAT_MS), and resolves to the release
+   * function. The caller re-reads the cache after the
    * claim: the other holder may have filled it.
    */
   async claim(diffID: string, signal?: AbortSignal): Promise<() => Promise<void>> {
@@ -92,9 +95,15 @@ export class LayerCache {
           await h.close();
         }
         let released = false;
+        const beat = setInterval(() => {
+          const now = new Date();
+          utimes(file, now, now).catch(() => {});
+        }, CLAIM_HEARTBEAT_MS);
+        beat.unref();
         return async () => {
           if (released) return;
           released = true;
+          clearInterval(beat);
           await unlink(file).catch(() => {});
         };
       } catch (e) {
