@@ -242,6 +242,24 @@ describe.skipIf(skip)('PostgreSQL store', () => {
     }
   });
 
+  it('two bulk saves over the same images in opposite orders both complete (no deadlock)', async () => {
+    const schema = newSchema();
+    const [a, b] = [await openPostgresStore(DB_URL, { schema }), await openPostgresStore(DB_URL, { schema })];
+    try {
+      await Promise.all([a.migrate(), b.migrate()]);
+      const images = Array.from({ length: 12 }, (_, i) => record(100 + i, { ImageName: `bulk:${i}` }));
+      for (let round = 0; round < 8; round++) {
+        await Promise.all([a.saveImages(alice, images), b.saveImages(alice, [...images].reverse())]);
+      }
+      const list = await a.listImages(alice, {}, { limit: 100, offset: 0 });
+      expect(list.total).toBe(12);
+    } finally {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+
   it('re-matching racing a rescan never leaves VulCnt disagreeing with the stored rows', async () => {
     const schema = newSchema();
     const [a, b] = [await openPostgresStore(DB_URL, { schema }), await openPostgresStore(DB_URL, { schema })];

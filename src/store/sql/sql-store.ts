@@ -122,8 +122,14 @@ export class SqlStore implements Store {
   /** saveImage for many images in one transaction (bulk import, benchmarks): all of them or none. */
   async saveImages(account: Account, images: Iterable<ImageRecord>): Promise<void> {
     try {
+      // one lock order for every bulk save: two of them over the same images in different orders
+      // would otherwise deadlock on PostgreSQL, each holding a row the other waits for (the sort is
+      // stable, so an image given twice still ends as its last version)
+      const ordered = [...images].sort((x, y) =>
+        x.detail.ImageID < y.detail.ImageID ? -1 : x.detail.ImageID > y.detail.ImageID ? 1 : 0,
+      );
       await this.#db.transaction().execute(async (trx) => {
-        for (const image of images) await this.#write(trx, account, image);
+        for (const image of ordered) await this.#write(trx, account, image);
       });
     } catch (cause) {
       throw new Error(`store: saving images of account ${account.uin} failed`, { cause });
