@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Component } from '../src/core/component.js';
-import { writeZip } from '../src/ecosystems/maven/testdata/zip-writer.js';
 import { matchComponents } from '../src/match/match-components.js';
 import { type ScanResult, scanImage } from '../src/scan/scan-image.js';
 import { openVulnDb } from '../src/vulndb/vulndb.js';
 import { imageOfLayers } from './support/dir-image.js';
 import { REPO_ROOT, requireTools } from './support/fixtures.js';
+import { writeZip } from './support/zip-writer.js';
 
 function executable(p: string): boolean {
   try {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oracleSuite } from '../../../test/support/oracles.js';
+import { writeZip, type ZipSpec } from '../../../test/support/zip-writer.js';
 import {
   bundleLicenses,
   DEFAULT_LIMITS,
@@ -10,7 +11,6 @@ import {
   splitArchiveName,
 } from './java-archive.js';
 import { mavenArchiveAnalyzer, mavenPomPropertiesAnalyzer } from './maven-analyzer.js';
-import { writeZip, type ZipSpec } from './testdata/zip-writer.js';
 
 const pom = (g: string, a: string, v: string): ZipSpec => ({
   name: `META-INF/maven/${g}/${a}/pom.properties`,

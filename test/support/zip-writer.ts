@@ -6,7 +6,14 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipSpec {
   name: string;
+  /** the member's content; or, with `deflated`, only what its CRC and sizes are computed over */
   data: Buffer;
+  /**
+   * the member's deflated bytes as given (say, a bomb too large to hold inflated): then `data` is
+   * ignored and `crc` and `declaredSize` must say what the content would be
+   */
+  deflated?: Buffer;
+  crc?: number;
   /** deflate (default) or store */
   store?: boolean;
   /** the uncompressed size to declare instead of the real one */
@@ -19,10 +26,10 @@ export function writeZip(entries: ZipSpec[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const body = e.store ? e.data : deflateRawSync(e.data);
-    const crc = crc32(e.data);
+    const body = e.deflated ?? (e.store ? e.data : deflateRawSync(e.data));
+    const crc = (e.crc ?? crc32(e.data)) >>> 0;
     const size = e.declaredSize ?? e.data.length;
-    const method = e.store ? 0 : 8;
+    const method = e.store && !e.deflated ? 0 : 8;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
