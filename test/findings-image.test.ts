@@ -14,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { tcss } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcss/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildahIn } from './support/buildah.js';
 import { ensureFixtures, FIXTURE_TOOLS, requireTools, runCli } from './support/fixtures.js';
 import { startServer } from './support/server.js';
 
@@ -52,34 +53,6 @@ interface ScanJson {
   risks: RiskJson[];
   viruses: VirusJson[];
   problems: unknown[];
-}
-
-/** buildah with a private vfs store under `dir` (as root, no daemon). */
-async function buildahIn(dir: string) {
-  const S = path.join(dir, 'storage');
-  for (const d of ['root', 'run', 'tmp']) await mkdir(path.join(S, d), { recursive: true });
-  await writeFile(
-    path.join(S, 'storage.conf'),
-    `[storage]\ndriver = "vfs"\nrunroot = "${S}/run"\ngraphroot = "${S}/root"\n`,
-  );
-  await writeFile(path.join(S, 'registries.conf'), 'unqualified-search-registries = []\n');
-  const env = {
-    ...process.env,
-    CONTAINERS_STORAGE_CONF: path.join(S, 'storage.conf'),
-    CONTAINERS_REGISTRIES_CONF: path.join(S, 'registries.conf'),
-    TMPDIR: path.join(S, 'tmp'),
-  };
-  return async (...args: string[]) =>
-    (
-      await run(
-        'buildah',
-        ['--root', `${S}/root`, '--runroot', `${S}/run`, '--storage-driver', 'vfs', ...args],
-        {
-          env,
-          maxBuffer: 1 << 26,
-        },
-      )
-    ).stdout.trim();
 }
 
 const missing = requireTools(['buildah', 'openssl', 'tar', ...FIXTURE_TOOLS.bookworm]);

@@ -7,22 +7,20 @@
  * Every planted risk must come back exactly once with its Type, Behavior, Level and layer/step; the
  * real debootstrapped Debian minbase must give only the root-user finding (it sets no USER).
  */
-import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RiskFinding } from '../src/core/finding.js';
 import { riskFileAnalyzer, riskFromFinalFilesystem, riskImageCheck } from '../src/detectors/risk/index.js';
 import type { LayerData } from '../src/scan/coalesce.js';
 import { LayerCache } from '../src/scan/layer-cache.js';
 import { type ScanResult, scanImage } from '../src/scan/scan-image.js';
+import { buildahIn } from './support/buildah.js';
 import { ensureFixtures, FIXTURE_TOOLS, requireTools } from './support/fixtures.js';
 
-const run = promisify(execFile);
 const work: string[] = [];
 afterAll(() => Promise.all(work.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -60,30 +58,7 @@ describe.skipIf(buildahMissing)('risk: buildah image with planted risks', () => 
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hullscan-risk-buildah-'));
     work.push(dir);
-    const S = path.join(dir, 'storage');
-    for (const d of ['root', 'run', 'tmp']) await mkdir(path.join(S, d), { recursive: true });
-    await writeFile(
-      path.join(S, 'storage.conf'),
-      `[storage]\ndriver = "vfs"\nrunroot = "${S}/run"\ngraphroot = "${S}/root"\n`,
-    );
-    await writeFile(path.join(S, 'registries.conf'), 'unqualified-search-registries = []\n');
-    const env = {
-      ...process.env,
-      CONTAINERS_STORAGE_CONF: path.join(S, 'storage.conf'),
-      CONTAINERS_REGISTRIES_CONF: path.join(S, 'registries.conf'),
-      TMPDIR: path.join(S, 'tmp'),
-    };
-    const buildah = async (...args: string[]) =>
-      (
-        await run(
-          'buildah',
-          ['--root', `${S}/root`, '--runroot', `${S}/run`, '--storage-driver', 'vfs', ...args],
-          {
-            env,
-            maxBuffer: 1 << 26,
-          },
-        )
-      ).stdout.trim();
+    const buildah = await buildahIn(dir);
 
     // layer 0: a base tree with a host key, an authorized key, an insecure APT setting and an
     // installed + enabled sshd (a copy of a real small program, and its systemd "wants" link)
