@@ -4,19 +4,12 @@
  * twig/twig GHSA-6j75-5wfj-gh66), imported for real; installed versions keep Composer's `v` prefix
  * (`v6.2.5`) and match OSV's `6.2.6`; names compare case-insensitively as Packagist's do.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import type { Component } from '../../core/component.js';
-import { matchComponents } from '../../match/match-components.js';
-import { openVulnDb } from '../../vulndb/vulndb.js';
+import { expect, it } from 'vitest';
+import { matchProbes, type Probe } from '../../../test/support/osv-probes.js';
 import { composerPurl } from './composer-packages.js';
 
-const work: string[] = [];
-afterAll(() => Promise.all(work.map((d) => rm(d, { recursive: true, force: true }))));
-
-const PROBES: [string, string, boolean][] = [
+const PROBES: Probe[] = [
   ['symfony/http-kernel', 'v1.4.0', false],
   ['symfony/http-kernel', 'v2.0.0', true],
   ['symfony/http-kernel', 'v4.4.49', true],
@@ -43,29 +36,23 @@ const PROBES: [string, string, boolean][] = [
 ];
 
 it('says affected inside each range and not affected at its fix, v prefix or not', async () => {
-  const tmp = await mkdtemp(path.join(tmpdir(), 'hullscan-composer-match-'));
-  work.push(tmp);
-  const db = await openVulnDb(path.join(tmp, 'vulndb.sqlite'));
-  try {
-    const report = await db.importFeeds([path.join(import.meta.dirname, 'testdata/osv')]);
-    expect(report.advisories).toBe(3);
-    const components: Component[] = PROBES.map(([name, version]) => ({
-      name,
-      version,
-      type: 'composer',
-      purl: composerPurl(name, version),
-    }));
-    const got = await matchComponents(components, undefined, db);
-    expect(got.every((m) => m.ecosystem === 'Packagist')).toBe(true);
-    const affected = new Set(got.map((m) => `${m.component.name}@${m.component.version}`));
-    const want = PROBES.filter(([, , a]) => a).map(([n, v]) => `${n}@${v}`);
-    expect([...affected].sort()).toEqual(want.sort());
-    const kernel = got.find(
-      (m) => m.component.name === 'symfony/http-kernel' && m.component.version === 'v6.2.5',
-    )!;
-    expect(kernel.advisory.id).toBe('GHSA-h7vf-5wrv-9fhv');
-    expect(kernel.fixedVersions).toEqual(['6.2.6']);
-  } finally {
-    await db.close();
-  }
+  const {
+    advisories,
+    matches: got,
+    affected,
+    want,
+  } = await matchProbes(path.join(import.meta.dirname, 'testdata/osv'), PROBES, (name, version) => ({
+    name,
+    version,
+    type: 'composer',
+    purl: composerPurl(name, version),
+  }));
+  expect(advisories).toBe(3);
+  expect(got.every((m) => m.ecosystem === 'Packagist')).toBe(true);
+  expect(affected).toEqual(want);
+  const kernel = got.find(
+    (m) => m.component.name === 'symfony/http-kernel' && m.component.version === 'v6.2.5',
+  )!;
+  expect(kernel.advisory.id).toBe('GHSA-h7vf-5wrv-9fhv');
+  expect(kernel.fixedVersions).toEqual(['6.2.6']);
 });

@@ -4,19 +4,12 @@
  * GHSA-ghhp-997w-qr28), imported for real; NuGet names compare case-insensitively, versions in
  * NuGet's order (four parts, prereleases before their release).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import type { Component } from '../../core/component.js';
-import { matchComponents } from '../../match/match-components.js';
-import { openVulnDb } from '../../vulndb/vulndb.js';
+import { expect, it } from 'vitest';
+import { matchProbes, type Probe } from '../../../test/support/osv-probes.js';
 import { nugetPurl } from './deps-json.js';
 
-const work: string[] = [];
-afterAll(() => Promise.all(work.map((d) => rm(d, { recursive: true, force: true }))));
-
-const PROBES: [string, string, boolean][] = [
+const PROBES: Probe[] = [
   ['Newtonsoft.Json', '9.0.1', true],
   ['Newtonsoft.Json', '12.0.3', true],
   ['Newtonsoft.Json', '13.0.1-beta1', true],
@@ -37,27 +30,21 @@ const PROBES: [string, string, boolean][] = [
 ];
 
 it('says affected inside each range and not affected at its fix, names in any case', async () => {
-  const tmp = await mkdtemp(path.join(tmpdir(), 'hullscan-nuget-match-'));
-  work.push(tmp);
-  const db = await openVulnDb(path.join(tmp, 'vulndb.sqlite'));
-  try {
-    const report = await db.importFeeds([path.join(import.meta.dirname, 'testdata/osv')]);
-    expect(report.advisories).toBe(2);
-    const components: Component[] = PROBES.map(([name, version]) => ({
-      name,
-      version,
-      type: 'nuget',
-      purl: nugetPurl(name, version),
-    }));
-    const got = await matchComponents(components, undefined, db);
-    expect(got.every((m) => m.ecosystem === 'NuGet')).toBe(true);
-    const affected = new Set(got.map((m) => `${m.component.name}@${m.component.version}`));
-    const want = PROBES.filter(([, , a]) => a).map(([n, v]) => `${n}@${v}`);
-    expect([...affected].sort()).toEqual(want.sort());
-    const json = got.find((m) => m.component.name === 'newtonsoft.json')!;
-    expect(json.advisory.id).toBe('GHSA-5crp-9r3c-p9vr');
-    expect(json.fixedVersions).toEqual(['13.0.1']);
-  } finally {
-    await db.close();
-  }
+  const {
+    advisories,
+    matches: got,
+    affected,
+    want,
+  } = await matchProbes(path.join(import.meta.dirname, 'testdata/osv'), PROBES, (name, version) => ({
+    name,
+    version,
+    type: 'nuget',
+    purl: nugetPurl(name, version),
+  }));
+  expect(advisories).toBe(2);
+  expect(got.every((m) => m.ecosystem === 'NuGet')).toBe(true);
+  expect(affected).toEqual(want);
+  const json = got.find((m) => m.component.name === 'newtonsoft.json')!;
+  expect(json.advisory.id).toBe('GHSA-5crp-9r3c-p9vr');
+  expect(json.fixedVersions).toEqual(['13.0.1']);
 });
