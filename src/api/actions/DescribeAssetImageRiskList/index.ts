@@ -1,25 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { RiskFilter, RiskRow } from '../../../store/store.js';
 import type { Action } from '../../action.js';
-import {
-  type AssetFilter,
-  badFilter,
-  badValue,
-  checkSort,
-  imageId,
-  notFound,
-  page,
-  pagedList,
-} from '../common/params.js';
+import { badFilter, checkSort, codeFilter, imageListRequest, notFound, page } from '../common/params.js';
 
-const request = z.strictObject({
-  ImageID: imageId,
-  ...pagedList,
-  Order: z
-    .string()
-    .regex(/^(asc|desc|\+|-)$/i)
-    .optional(),
-});
+const request = imageListRequest;
 
 /**
  * The SDK's `ImageRiskInfo` (Behavior, Type, Level, Desc, InstructionContent, DESIGN §3 codes) plus
@@ -62,15 +46,6 @@ export function imageRiskInfo(r: RiskRow): ImageRiskInfo {
   };
 }
 
-/** A filter's codes (values may also be comma-separated lists): each one of `allowed`. */
-function codes(f: AssetFilter, allowed: number[]): number[] {
-  return f.Values.flatMap((v) => v.split(',')).map((v) => {
-    const n = Number(v.trim());
-    if (v.trim() === '' || !allowed.includes(n)) throw badValue(`Filters.${f.Name}`, v, allowed.map(String));
-    return n;
-  });
-}
-
 /**
  * DescribeAssetImageRiskList: the risk rows of one image (Type 1 high-risk behaviour, 2 sensitive
  * information); its TotalCount unfiltered is the image's RiskCnt, with Type 2 its SensitiveInfoCnt.
@@ -85,13 +60,12 @@ export const describeAssetImageRiskList: Action<
     checkSort(req.By, SORT_FIELDS);
     const filter: RiskFilter = {};
     for (const f of req.Filters ?? []) {
-      if (f.Name === 'Level') filter.level = codes(f, [1, 2, 3, 4]);
-      else if (f.Name === 'Behavior') filter.behavior = codes(f, [1, 2, 3, 4]);
-      else if (f.Name === 'Type') filter.type = codes(f, [1, 2]);
+      if (f.Name === 'Level') filter.level = codeFilter(f, [1, 2, 3, 4]);
+      else if (f.Name === 'Behavior') filter.behavior = codeFilter(f, [1, 2, 3, 4]);
+      else if (f.Name === 'Type') filter.type = codeFilter(f, [1, 2]);
       else throw badFilter(f.Name, FILTERS);
     }
-    const order = req.Order === '+' ? 'asc' : req.Order === '-' ? 'desc' : req.Order;
-    const res = await ctx.store.listRisks(ctx.account, req.ImageID, filter, page({ ...req, Order: order }));
+    const res = await ctx.store.listRisks(ctx.account, req.ImageID, filter, page(req));
     if (!res) throw notFound('image', req.ImageID);
     return { List: res.rows.map(imageRiskInfo), TotalCount: res.total };
   },

@@ -1,26 +1,18 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ImageDetail } from '../../../scan/detail.js';
 import type { VirusFilter, VirusRow } from '../../../store/store.js';
 import type { Action } from '../../action.js';
 import {
   badFilter,
-  badValue,
   checkSort,
-  imageId,
+  codeFilter,
+  imageListRequest,
   notFound,
   page,
-  pagedList,
   textFilter,
 } from '../common/params.js';
 
-const request = z.strictObject({
-  ImageID: imageId,
-  ...pagedList,
-  Order: z
-    .string()
-    .regex(/^(asc|desc|\+|-)$/i)
-    .optional(),
-});
+const request = imageListRequest;
 
 /**
  * The SDK's `ImageVirusInfo` plus hullscan's Category (the family the signature name says) and LayerID
@@ -99,18 +91,12 @@ export const describeAssetImageVirusList: Action<
     for (const f of req.Filters ?? []) {
       if (f.Name === 'Name') filter.name = textFilter(f);
       else if (f.Name === 'RiskLevel') {
-        filter.riskLevel = f.Values.flatMap((v) => v.split(',')).map((v) => {
-          const n = Number(v.trim());
-          if (v.trim() === '' || ![1, 2, 3, 4].includes(n))
-            throw badValue('Filters.RiskLevel', v, ['1', '2', '3', '4']);
-          return n;
-        });
+        filter.riskLevel = codeFilter(f, [1, 2, 3, 4]);
       } else throw badFilter(f.Name, FILTERS);
     }
     const detail = await ctx.store.getImage(ctx.account, req.ImageID);
     if (!detail) throw notFound('image', req.ImageID);
-    const order = req.Order === '+' ? 'asc' : req.Order === '-' ? 'desc' : req.Order;
-    const res = await ctx.store.listViruses(ctx.account, req.ImageID, filter, page({ ...req, Order: order }));
+    const res = await ctx.store.listViruses(ctx.account, req.ImageID, filter, page(req));
     if (!res) throw notFound('image', req.ImageID);
     return {
       List: res.rows.map(imageVirusInfo),

@@ -1,25 +1,17 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { VulnerabilityFilter, VulnerabilityRow } from '../../../store/store.js';
 import type { Action } from '../../action.js';
 import {
   badFilter,
-  badValue,
   checkSort,
-  imageId,
+  codeFilter,
+  imageListRequest,
   notFound,
   page,
-  pagedList,
   textFilter,
 } from '../common/params.js';
 
-const request = z.strictObject({
-  ImageID: imageId,
-  ...pagedList,
-  Order: z
-    .string()
-    .regex(/^(asc|desc|\+|-)$/i)
-    .optional(),
-});
+const request = imageListRequest;
 
 /** The SDK's `ImagesVul`. */
 export interface ImagesVul {
@@ -83,20 +75,10 @@ export const describeAssetImageVulList: Action<
       if (f.Name === 'Name') filter.name = textFilter(f);
       else if (f.Name === 'CVEID') filter.cveId = textFilter(f);
       else if (f.Name === 'Level') {
-        filter.level = f.Values.flatMap((v) => v.split(',')).map((v) => {
-          const n = Number(v.trim());
-          if (![1, 2, 3, 4].includes(n)) throw badValue('Filters.Level', v, ['1', '2', '3', '4']);
-          return n;
-        });
+        filter.level = codeFilter(f, [1, 2, 3, 4]);
       } else throw badFilter(f.Name, FILTERS);
     }
-    const order = req.Order === '+' ? 'asc' : req.Order === '-' ? 'desc' : req.Order;
-    const res = await ctx.store.listVulnerabilities(
-      ctx.account,
-      req.ImageID,
-      filter,
-      page({ ...req, Order: order }),
-    );
+    const res = await ctx.store.listVulnerabilities(ctx.account, req.ImageID, filter, page(req));
     if (!res) throw notFound('image', req.ImageID);
     return { List: res.rows.map(imagesVul), TotalCount: res.total };
   },

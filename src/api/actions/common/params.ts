@@ -42,6 +42,25 @@ export const pagedList = {
 
 export const imageId = z.string().min(1).max(256);
 
+/** The request of a list of one image's rows: ImageID, paging, and Order as asc|desc or `+`/`-`. */
+export const imageListRequest = z.strictObject({
+  ImageID: imageId,
+  ...pagedList,
+  Order: z
+    .string()
+    .regex(/^(asc|desc|\+|-)$/i)
+    .optional(),
+});
+
+/** A filter of numeric codes (values may also be comma-separated lists), each one of `allowed`. */
+export function codeFilter(f: AssetFilter, allowed: number[]): number[] {
+  return f.Values.flatMap((v) => v.split(',')).map((v) => {
+    const n = Number(v.trim());
+    if (v.trim() === '' || !allowed.includes(n)) throw badValue(`Filters.${f.Name}`, v, allowed.map(String));
+    return n;
+  });
+}
+
 export function page(
   req: { Limit?: number; Offset?: number; By?: string; Order?: string },
   by?: string,
@@ -50,7 +69,14 @@ export function page(
     limit: req.Limit ?? 10,
     offset: req.Offset ?? 0,
     by: req.By || by,
-    order: req.Order ? (req.Order.toLowerCase() as 'asc' | 'desc') : undefined,
+    order:
+      req.Order === '+'
+        ? 'asc'
+        : req.Order === '-'
+          ? 'desc'
+          : req.Order
+            ? (req.Order.toLowerCase() as 'asc' | 'desc')
+            : undefined,
   };
 }
 
