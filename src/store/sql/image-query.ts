@@ -6,6 +6,7 @@ import type {
   ImageRisksTable,
   ImagesTable,
   ImageVirusesTable,
+  ImageVulnerabilitiesTable,
   StoreDatabase,
 } from './tables.js';
 
@@ -141,6 +142,19 @@ export const RISK_SORT_COLUMNS: ReadonlyMap<string, keyof ImageRisksTable> = new
   ['Behavior', 'behavior'],
   ['Rule', 'rule'],
   ['Path', 'path'],
+]);
+
+/** ImagesVul fields the vulnerability list sorts by. */
+export const VULNERABILITY_SORT_COLUMNS: ReadonlyMap<string, keyof ImageVulnerabilitiesTable> = new Map<
+  string,
+  keyof ImageVulnerabilitiesTable
+>([
+  ['Level', 'level'],
+  ['CVEID', 'cve_id'],
+  ['Name', 'name'],
+  ['Component', 'component'],
+  ['CVSSV3Score', 'cvss3_score'],
+  ['SubmitTime', 'submit_time'],
 ]);
 
 /** ImageVirusInfo fields the virus list sorts by. */

@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { ImageDetail } from '../../scan/detail.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 import type {
@@ -28,6 +28,7 @@ import {
   RISK_SORT_COLUMNS,
   sortOf,
   VIRUS_SORT_COLUMNS,
+  VULNERABILITY_SORT_COLUMNS,
 } from './image-query.js';
 import {
   componentColumns,
@@ -276,21 +277,10 @@ export class SqlStore implements Store {
     filter: VulnerabilityFilter,
     page: Page,
   ): Promise<{ total: number; rows: VulnerabilityRow[] } | undefined> {
-    const columns: Record<string, 'level' | 'cve_id' | 'name' | 'component' | 'cvss3_score' | 'submit_time'> =
-      {
-        Level: 'level',
-        CVEID: 'cve_id',
-        Name: 'name',
-        Component: 'component',
-        CVSSV3Score: 'cvss3_score',
-        SubmitTime: 'submit_time',
-      };
-    const column = page.by ? columns[page.by] : 'level';
-    if (!column)
-      throw new Error(
-        `vulnerability list: cannot sort by "${page.by}" (sortable: ${Object.keys(columns).join(', ')})`,
-      );
-    const order = page.order ?? (page.by ? 'asc' : 'desc');
+    const sort = sortOf(page, 'vulnerability list', VULNERABILITY_SORT_COLUMNS, {
+      column: 'level',
+      order: 'desc',
+    });
     const ops = this.#ops;
     return this.#db
       .transaction()
@@ -302,33 +292,19 @@ export class SqlStore implements Store {
           .where('uin', '=', account.uin)
           .where('image_id', '=', imageId);
         if (filter.level?.length) q = q.where('level', 'in', filter.level);
-        if (filter.name?.values.length) {
-          const f = filter.name;
+        const name = filter.name;
+        if (name?.values.length)
           q = q.where((eb) =>
-            eb.or([
-              f.exact
-                ? ops.inList(eb.ref('name'), f.values)
-                : ops.likeAny(eb.ref('name'), f.values.map(likeContains)),
-              f.exact
-                ? ops.inList(eb.ref('cve_id'), f.values)
-                : ops.likeAny(eb.ref('cve_id'), f.values.map(likeContains)),
-            ]),
+            eb.or([textMatch(ops, eb.ref('name'), name), textMatch(ops, eb.ref('cve_id'), name)]),
           );
-        }
-        if (filter.cveId?.values.length) {
-          const f = filter.cveId;
-          q = q.where((eb) =>
-            f.exact
-              ? ops.inList(eb.ref('cve_id'), f.values)
-              : ops.likeAny(eb.ref('cve_id'), f.values.map(likeContains)),
-          );
-        }
+        const cveId = filter.cveId;
+        if (cveId?.values.length) q = q.where((eb) => textMatch(ops, eb.ref('cve_id'), cveId));
         const { n } = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
         const total = num(n);
         if (page.offset >= total || page.limit === 0) return { total, rows: [] };
         const rows = await q
           .selectAll()
-          .orderBy(column, order)
+          .orderBy(sql.ref(sort.column), sort.order)
           .orderBy('position', 'asc')
           .limit(page.limit)
           .offset(page.offset)
@@ -392,9 +368,9 @@ export class SqlStore implements Store {
         if (filter.riskLevel?.length) q = q.where('level', 'in', filter.riskLevel);
         if (filter.name?.values.length) {
           const f = filter.name;
-          const match = (column: Expression<unknown>) =>
-            f.exact ? ops.inList(column, f.values) : ops.likeAny(column, f.values.map(likeContains));
-          q = q.where((eb) => eb.or([match(eb.ref('virus_name')), match(eb.ref('file_name'))]));
+          q = q.where((eb) =>
+            eb.or([textMatch(ops, eb.ref('virus_name'), f), textMatch(ops, eb.ref('file_name'), f)]),
+          );
         }
         const { n } = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
         const total = num(n);
@@ -618,4 +594,13 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     await this.#db.destroy();
   }
+}
+
+/** A text filter on `column`: equal to one of the values (ExactMatch), else containing one (LIKE, any case). */
+function textMatch(
+  ops: SqlDialectOps,
+  column: Expression<unknown>,
+  f: { values: readonly string[]; exact: boolean },
+): RawBuilder<SqlBool> {
+  return f.exact ? ops.inList(column, f.values) : ops.likeAny(column, f.values.map(likeContains));
 }
