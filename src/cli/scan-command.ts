@@ -9,7 +9,7 @@ import { openVulnDbIfPresent, withVulnerabilities } from '../match/match-image.j
 import { readSbom, type SbomIndex } from '../sbom/read-sbom.js';
 import { imageRecord } from '../scan/image-record.js';
 import { type ScanResult, scanImage } from '../scan/scan-image.js';
-import { parseClamd, type ScannerPlan, scannerPlan } from '../scan/scanners.js';
+import { type ScannerPlan, scannerPlan, virusOptions } from '../scan/scanners.js';
 import { parsePlatform } from '../sources/platform.js';
 import { openStore } from '../store/open-store.js';
 import { DEFAULT_LIMITS } from '../walk/walk-layer.js';
@@ -150,12 +150,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const matchVulns = filters.scanners.includes('vuln');
   const ref = positionals[0]!;
   const dataDir = values.data ?? defaultDataDir();
-  const signatures = values.signatures ?? process.env.HULLSCAN_SIGNATURES?.split(':').filter(Boolean);
-  const clamd = values.clamd ?? process.env.HULLSCAN_CLAMD;
-  const plan = await scannerPlan(ref.startsWith('sbom:') ? ['vuln'] : filters.scanners, dataDir, {
-    ...(signatures?.length ? { signatures } : {}),
-    ...(clamd ? { clamd: parseClamd(clamd) } : {}),
-  });
+  const plan = await scannerPlan(
+    ref.startsWith('sbom:') ? ['vuln'] : filters.scanners,
+    dataDir,
+    virusOptions({ signatures: values.signatures, clamd: values.clamd }),
+  );
   const { result, sbom } = await inventory(ref, values, plan);
   if (plan.errors.virus || plan.errors.risk) result.scannerErrors = plan.errors;
   if (plan.errors.virus) process.stderr.write(`hullscan: virus scan not done: ${plan.errors.virus}\n`);

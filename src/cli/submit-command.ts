@@ -4,7 +4,7 @@ import { signTc3Request } from '../api/tc3/sign-tc3.js';
 import { BadInputError } from '../core/errors.js';
 import { imageRecord } from '../scan/image-record.js';
 import { scanImage } from '../scan/scan-image.js';
-import { parseClamd, scannerPlan } from '../scan/scanners.js';
+import { scannerPlan, virusOptions } from '../scan/scanners.js';
 import { parsePlatform } from '../sources/platform.js';
 import { defaultDataDir } from './data-dir.js';
 import { firstCredential, generatedCredentialsFile } from './local-account.js';
@@ -83,12 +83,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     );
   // the secret, risk and virus scanners run here too (signatures from DATA/signatures,
   // HULLSCAN_SIGNATURES or HULLSCAN_CLAMD): the server gets the findings, never the files
-  const signatures = process.env.HULLSCAN_SIGNATURES?.split(':').filter(Boolean);
-  const clamd = process.env.HULLSCAN_CLAMD;
-  const plan = await scannerPlan(['secret', 'risk', 'virus'], dataDir, {
-    ...(signatures?.length ? { signatures } : {}),
-    ...(clamd ? { clamd: parseClamd(clamd) } : {}),
-  });
+  const plan = await scannerPlan(['secret', 'risk', 'virus'], dataDir, virusOptions({}));
   const result = await scanImage(positionals[0]!, {
     dataDir,
     platform: values.platform ? parsePlatform(values.platform) : undefined,

@@ -40,6 +40,22 @@ export function parseClamd(v: string): ClamdOptions {
   return { socket: v };
 }
 
+/**
+ * The virus options from flags, else the environment: `--signatures` (repeatable) or
+ * HULLSCAN_SIGNATURES (`:`-separated), `--clamd` or HULLSCAN_CLAMD.
+ */
+export function virusOptions(
+  flags: { signatures?: string[]; clamd?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): VirusOptions {
+  const signatures = flags.signatures ?? env.HULLSCAN_SIGNATURES?.split(':').filter(Boolean);
+  const clamd = flags.clamd ?? env.HULLSCAN_CLAMD;
+  return {
+    ...(signatures?.length ? { signatures } : {}),
+    ...(clamd ? { clamd: parseClamd(clamd) } : {}),
+  };
+}
+
 /** A check over the final filesystem (all layers coalesced), for facts no single file shows. */
 export type FilesystemCheck = (layers: LayerData[]) => RiskFinding[];
 
