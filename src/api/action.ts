@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Account, Store } from '../store/store.js';
+import type { TaskService } from '../tasks/service.js';
 
 /** What a handler knows about the request it serves; built by the gateway after authentication. */
 export interface RequestContext {
@@ -8,6 +9,8 @@ export interface RequestContext {
   language: 'zh-CN' | 'en-US';
   region?: string;
   store: Store;
+  /** the job system (tasks, stop, settings, AddAssetImage); undefined where none runs */
+  tasks?: TaskService;
   /** IANA zone for `YYYY-MM-DD HH:MM:SS` times (DESIGN §3) */
   timeZone: string;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Store } from '../../store/store.js';
+import type { TaskService } from '../../tasks/service.js';
 import type { Action, RequestContext } from '../action.js';
 import { ApiError } from '../api-error.js';
 import { TCSS_VERSION } from '../tc3/sign-tc3.js';
@@ -17,6 +18,8 @@ export interface ApiServerOptions {
   actions: Action[];
   credentials: CredentialSource;
   store: Store;
+  /** the job system; actions that start or stop scans answer FailedOperation without it */
+  tasks?: TaskService;
   /** IANA zone handed to actions (RequestContext.timeZone) */
   timeZone: string;
   /** requests per second per (account uin, action); 0 = unlimited; default 20 */
@@ -79,6 +82,7 @@ class Gateway {
   readonly #monotonic: () => number;
   readonly #log: ((line: string) => void) | undefined;
   readonly #store: Store;
+  readonly #tasks: TaskService | undefined;
   readonly #timeZone: string;
 
   constructor(opts: ApiServerOptions) {
@@ -98,6 +102,7 @@ class Gateway {
     this.#auth = new Authenticator(opts.credentials, this.#now);
     this.#log = opts.log;
     this.#store = opts.store;
+    this.#tasks = opts.tasks;
     this.#timeZone = opts.timeZone;
   }
 
@@ -244,6 +249,7 @@ class Gateway {
       requestId: call.requestId,
       language: call.language,
       store: this.#store,
+      tasks: this.#tasks,
       timeZone: this.#timeZone,
       ...(region !== undefined && { region }),
     };
