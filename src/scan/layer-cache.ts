@@ -28,11 +28,29 @@ function abandoned(text: string, mtimeMs: number, now: number): boolean {
 }
 
 /**
+ * Where layer analyses are kept between scans, and who may walk a layer right now: the data
+ * directory's files (LayerCache) or a PostgreSQL table shared by workers on several machines.
+ * A missing or unreadable entry is a miss, never an error.
+ */
+export interface LayerCacheStore {
+  getMeta(diffID: string): Promise<LayerMeta | undefined>;
+  putMeta(meta: LayerMeta): Promise<void>;
+  getAnalysis(diffID: string, analyzer: string, version: number): Promise<LayerAnalysis | undefined>;
+  putAnalysis(diffID: string, a: LayerAnalysis): Promise<void>;
+  /**
+   * Waits until no other live holder walks the layer, then holds it until the returned release is
+   * called; a holder that died (process killed, connection lost) stops holding it. The caller re-reads
+   * the cache after the claim: the other holder may have filled it.
+   */
+  claim(diffID: string, signal?: AbortSignal): Promise<() => Promise<void>>;
+}
+
+/**
  * Findings per (layer diffID, analyzer, analyzer version) in the data directory, one JSON file each,
  * written atomically (temp file + rename) and only after the layer's digests verified.
  * A missing or unreadable entry is a miss, never an error.
  */
-export class LayerCache {
+export class LayerCache implements LayerCacheStore {
   constructor(readonly dir: string) {}
 
   private path(diffID: string, key: string): string {

@@ -18,7 +18,7 @@ import {
   osCandidates,
   resolveWantedLinks,
 } from './coalesce.js';
-import { LayerCache } from './layer-cache.js';
+import { LayerCache, type LayerCacheStore } from './layer-cache.js';
 
 export interface ScanProgress {
   /** stored bytes read so far and in all, over the layers that had to be read */
@@ -31,6 +31,8 @@ export interface ScanProgress {
 export interface ScanOptions {
   /** data directory holding the layer cache */
   dataDir: string;
+  /** where layer analyses are kept and claimed; default: the data directory's files */
+  layerCache?: LayerCacheStore;
   platform?: Platform;
   analyzers?: Analyzer[];
   /** checks over the config and build history (secrets in ENV, root user, pipe-to-shell…); none by default */
@@ -78,7 +80,7 @@ export function historyLayers(config: ImageConfigJson, diffIDs: string[]): (stri
   return next === diffIDs.length ? out : history.map(() => undefined);
 }
 
-async function loadCached(cache: LayerCache, diffID: string, analyzers: Analyzer[]) {
+async function loadCached(cache: LayerCacheStore, diffID: string, analyzers: Analyzer[]) {
   const meta = await cache.getMeta(diffID);
   const analyses = new Map<string, LayerAnalysis>();
   const missing: Analyzer[] = [];
@@ -111,7 +113,7 @@ async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
 /** Scans an already opened source; see scanImage. */
 export async function scanSource(source: ImageSource, opts: ScanOptions): Promise<ScanResult> {
   const analyzers = opts.analyzers ?? defaultAnalyzers();
-  const cache = new LayerCache(opts.dataDir);
+  const cache = opts.layerCache ?? new LayerCache(opts.dataDir);
   const manifest = await source.describe(opts.signal);
   const total = manifest.layers.length;
   const data: LayerData[] = new Array(total);
