@@ -1,6 +1,7 @@
 import type { Component } from '../core/component.js';
 import type { RiskFinding, VirusFinding } from '../core/finding.js';
 import type { ImageDetail } from '../scan/detail.js';
+import type { TaskStore } from './tasks.js';
 
 /** An account: the owner of every asset. No store call ever returns another account's data. */
 export interface Account {
@@ -175,9 +176,15 @@ export interface AccountSummary {
  * Persistent inventory. Implementations: SQLite (embedded default), PostgreSQL, one contract
  * test suite for both. Postconditions are stated per method.
  */
-export interface Store {
+export interface Store extends TaskStore {
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
+  /**
+   * Registers an image the account does not have yet (AddAssetImage): its detail, names and layers,
+   * no components and no findings; the detail says how it stands (normally NOT_SCAN). True when it was
+   * inserted; false, with nothing changed, when the account has the image already (whatever its state).
+   */
+  registerImage(account: Account, image: ImageRecord): Promise<boolean>;
   /**
    * Stores one image's scan result for `account`, replacing any earlier result of the same ImageID
    * for that account, in one transaction: afterwards readers see all of it or none of it.

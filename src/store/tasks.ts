@@ -1,4 +1,4 @@
-import type { Account, ImageFilter, ImageRecord } from './store.js';
+import type { Account, ImageFilter, ImageRecord, VulnerabilityRow } from './store.js';
 
 /**
  * Scan tasks, their images, image sources and periodic scan settings: the durable state of the job
@@ -46,6 +46,8 @@ export interface TaskCounts {
   total: number;
   /** images in a final state (SCANNED, SCAN_ERR, CANCELED) */
   finished: number;
+  /** images SCANNING right now (the others unfinished are WAIT_SCAN) */
+  running: number;
   scanned: number;
   failed: number;
   canceled: number;
@@ -90,6 +92,11 @@ export type HeartbeatVerdict = 'ok' | 'canceled' | 'timeout' | 'lost';
 export type Completion =
   /** the scan's record: saved with the image's other categories kept when the task did not scan them */
   | { record: ImageRecord; risky: boolean; bytesDone: number }
+  /**
+   * an index-only image (no source) re-matched: its vulnerability rows, VulCnt, per-level counts,
+   * Reason and Solution replaced (as replaceVulnerabilities does), everything else kept, SCANNED
+   */
+  | { vulnerabilities: VulnerabilityRow[]; reason: string; solution: string; risky: boolean; bytesDone: 0 }
   /** the scan failed: SCAN_ERR with this ScanError; the image's previous results stay */
   | { error: string; bytesDone: number };
 
@@ -134,7 +141,9 @@ export interface TaskStore {
   /**
    * Creates the task and one WAIT_SCAN row per image the account has (unknown ids are dropped),
    * attempt 0, bytes to read = the image's Size; the images' Status/ScanStatus become WAIT_SCAN, their
-   * progress 0. Returns the tickets to send (one per image). A task with no image is stored END/Success.
+   * progress of the task's categories 0 (the other categories keep theirs), RemainScanTime 0. Returns
+   * the tickets to send (one per image). A task with no image is stored END/Success. A taskId the
+   * account used before is an error.
    */
   createTask(account: Account, task: NewTask, nowMs: number): Promise<JobTicket[]>;
   getTask(account: Account, taskId: string): Promise<TaskRow | undefined>;
@@ -170,7 +179,8 @@ export interface TaskStore {
   /**
    * Stops the selected WAIT_SCAN/SCANNING rows of the account's unfinished tasks: CANCELED, the image
    * CANCELED with its previous results kept; tasks left with nothing unfinished end Cancel. Returns how
-   * many rows it stopped.
+   * many rows it stopped. The given parts of the selection all apply; at least one of taskId, imageIds
+   * and filter is required (an empty filter selects every image).
    */
   stop(account: Account, selection: StopSelection, nowMs: number): Promise<number>;
   /**
@@ -188,6 +198,8 @@ export interface TaskStore {
   /**
    * Settings (any account) enabled and due at `nowMs`, each claimed for this firing: its nextRunMs is
    * moved to `next(setting)` only if nobody else moved it first, so one node fires each due setting once.
+   * `next` must return a time after the setting's nextRunMs (else this throws, claiming nothing); the
+   * settings returned carry their new nextRunMs.
    */
   claimDueSettings(
     nowMs: number,

@@ -3,6 +3,7 @@ import * as images from './0001-images.js';
 import * as vulnerabilities from './0002-vulnerabilities.js';
 import * as vulnerabilityDigest from './0003-vulnerability-digest.js';
 import * as risksViruses from './0004-risks-viruses.js';
+import * as tasks from './0005-tasks.js';
 
 /** Every schema migration, by name; names sort in the order they run and are never renamed. */
 export const storeMigrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const storeMigrations: Record<string, Migration> = {
   '0002-vulnerabilities': vulnerabilities,
   '0003-vulnerability-digest': vulnerabilityDigest,
   '0004-risks-viruses': risksViruses,
+  '0005-tasks': tasks,
 };
 
 /** Kysely's Migrator reads the migrations from here (static: no directory scan, bundler-safe). */

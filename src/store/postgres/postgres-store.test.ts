@@ -18,7 +18,9 @@ import { type ServerProcess, startServer } from '../../../test/support/server.js
 import type { Component } from '../../core/component.js';
 import { alice, bob, imageId, record } from '../contract/fixtures.js';
 import { storeContract } from '../contract/store-contract.js';
+import { taskContract } from '../contract/task-contract.js';
 import { openStore } from '../open-store.js';
+import type { SqlStore } from '../sql/sql-store.js';
 import type { ImageRecord, VulnerabilityRow } from '../store.js';
 import { maskUrl, openPostgresStore } from './postgres-store.js';
 
@@ -102,6 +104,7 @@ describe('PostgreSQL is reachable', () => {
 
 describe.skipIf(skip)('PostgreSQL store', () => {
   storeContract('PostgreSQL', freshStore);
+  taskContract('PostgreSQL', freshStore);
 
   it('masks a URL password in messages', async () => {
     expect(maskUrl('postgres://u:hunter2@h:5432/d')).toBe('postgres://u:***@h:5432/d');
@@ -136,13 +139,14 @@ describe.skipIf(skip)('PostgreSQL store', () => {
         { name: '0002-vulnerabilities' },
         { name: '0003-vulnerability-digest' },
         { name: '0004-risks-viruses' },
+        { name: '0005-tasks' },
       ]);
       const collations = await admin(
         async (c) =>
           (
             await c.query(
               `select distinct collation_name from information_schema.columns
-               where table_schema = $1 and table_name like 'image%' and data_type = 'text'`,
+               where table_schema = $1 and table_name not like 'kysely%' and data_type = 'text'`,
               [schema],
             )
           ).rows,
@@ -153,11 +157,15 @@ describe.skipIf(skip)('PostgreSQL store', () => {
         'image_layers',
         'image_names',
         'image_risks',
+        'image_sources',
         'image_viruses',
         'image_vulnerabilities',
         'images',
         'kysely_migration',
         'kysely_migration_lock',
+        'scan_settings',
+        'scan_tasks',
+        'task_images',
       ]);
     } finally {
       await store.close();
@@ -253,6 +261,121 @@ describe.skipIf(skip)('PostgreSQL store', () => {
       }
       const list = await a.listImages(alice, {}, { limit: 100, offset: 0 });
       expect(list.total).toBe(12);
+    } finally {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('workers racing claims, completions, stops and reaps on two handles leave every task ended', async () => {
+    const schema = newSchema();
+    const handles = [
+      await openPostgresStore(DB_URL, { schema }),
+      await openPostgresStore(DB_URL, { schema }),
+    ];
+    const [a, b] = handles as [SqlStore, SqlStore];
+    const t0 = 1_700_000_000_000;
+    try {
+      await a.migrate();
+      const ids = Array.from({ length: 12 }, (_, i) => 300 + i);
+      for (const n of ids) await a.saveImage(alice, record(n, { Size: 1000 }));
+      for (let round = 0; round < 5; round++) {
+        const taskId = `race-${round}`;
+        const tickets = await a.createTask(
+          alice,
+          {
+            taskId,
+            categories: { vul: true, virus: true, risk: true },
+            imageIds: ids.map(imageId),
+            deadlineMs: t0 + 3_600_000,
+            origin: 'manual',
+          },
+          t0,
+        );
+        // every ticket claimed by two workers at once: exactly one wins
+        const claims = await Promise.all(
+          tickets.flatMap((t) => [
+            a.claim(t, 'wa', t0 + 60_000, t0 + 1),
+            b.claim(t, 'wb', t0 + 60_000, t0 + 1),
+          ]),
+        );
+        expect(claims.filter((c) => c !== undefined)).toHaveLength(tickets.length);
+        const holder = (i: number) => (claims[2 * i] ? 'wa' : 'wb');
+        // half complete, the other half is stopped, while both handles reap: no deadlock, no lost end
+        const results = await Promise.all([
+          ...tickets.map((t, i) =>
+            i % 2 === 0
+              ? (i % 4 === 0 ? a : b).complete(
+                  t,
+                  holder(i),
+                  { record: record(ids[i]!, { Size: 1000 }), risky: false, bytesDone: 1000 },
+                  t0 + 100,
+                )
+              : Promise.resolve(true),
+          ),
+          a.stop(alice, { imageIds: tickets.filter((_, i) => i % 2 === 1).map((t) => t.imageId) }, t0 + 100),
+          a.reap(t0 + 100, { maxAttempts: 3, resendBeforeMs: t0 }),
+          b.reap(t0 + 100, { maxAttempts: 3, resendBeforeMs: t0 }),
+        ]);
+        expect(results.slice(0, tickets.length).every((r) => r === true)).toBe(true);
+        expect(results[tickets.length]).toBe(tickets.length / 2);
+        expect(await b.getTask(alice, taskId)).toMatchObject({ status: 'END', subStatus: 'Cancel' });
+        expect(await a.taskCounts(alice, taskId)).toMatchObject({
+          total: 12,
+          finished: 12,
+          scanned: 6,
+          canceled: 6,
+          bytesLeft: 0,
+        });
+      }
+    } finally {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('store handles claiming due scan settings at once fire each setting once', async () => {
+    const schema = newSchema();
+    const handles = [
+      await openPostgresStore(DB_URL, { schema }),
+      await openPostgresStore(DB_URL, { schema }),
+    ];
+    const [a, b] = handles as [SqlStore, SqlStore];
+    const accounts = Array.from({ length: 20 }, (_, i) => ({
+      appId: 1250000100 + i,
+      uin: String(200000 + i),
+    }));
+    try {
+      await a.migrate();
+      for (let round = 0; round < 3; round++) {
+        const due = 1_700_000_000_000 + round * 86_400_000;
+        for (const account of accounts) {
+          await a.putScanSetting(account, {
+            enable: true,
+            scanTime: '02:00',
+            scanEndTime: '04:00',
+            periodDays: 1,
+            categories: { vul: true, virus: false, risk: false },
+            scope: 0,
+            images: [],
+            excludeImages: [],
+            containerRunning: false,
+            nextRunMs: due,
+          });
+        }
+        const fired = (
+          await Promise.all(
+            [a, b, a, b, a, b].map((s) =>
+              s.claimDueSettings(due, (setting) => setting.nextRunMs + 86_400_000),
+            ),
+          )
+        ).flat();
+        expect(fired.map((f) => f.account.uin).sort(), `round ${round}`).toEqual(
+          accounts.map((x) => x.uin).sort(),
+        );
+      }
     } finally {
       await a.close();
       await b.close();

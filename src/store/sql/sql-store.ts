@@ -19,6 +19,21 @@ import type {
   VulnerabilityFilter,
   VulnerabilityRow,
 } from '../store.js';
+import type {
+  Claimed,
+  Completion,
+  Heartbeat,
+  HeartbeatVerdict,
+  ImageSource,
+  JobTicket,
+  NewTask,
+  ScanCategories,
+  ScanSetting,
+  StopSelection,
+  TaskCounts,
+  TaskRow,
+  TaskStore,
+} from '../tasks.js';
 import { dayRange } from './day-range.js';
 import {
   COMPONENT_SORT_COLUMNS,
@@ -49,7 +64,8 @@ import {
   vulnerabilityRow,
 } from './rows.js';
 import { likeContains, type SqlDialectOps } from './sql-dialect.js';
-import type { StoreDatabase } from './tables.js';
+import type { ImagesTable, StoreDatabase } from './tables.js';
+import { SqlTaskStore } from './task-store.js';
 
 export interface SqlStoreOptions {
   /** clock for first_seen / updated_at and "today" (tests set it) */
@@ -86,6 +102,27 @@ async function imageExists(trx: Transaction<StoreDatabase>, uin: string, imageId
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+const CATEGORIES = ['vul', 'virus', 'risk'] as const satisfies readonly (keyof ScanCategories)[];
+const ALL_CATEGORIES: ScanCategories = { vul: true, virus: true, risk: true };
+
+/** The images columns a save leaves as stored when it did not scan the category (a task's partial scan). */
+const KEPT_UNLESS_SCANNED: Record<keyof ScanCategories, readonly (keyof ImagesTable)[]> = {
+  vul: [
+    'vul_cnt',
+    'critical_level_vul_cnt',
+    'high_level_vul_cnt',
+    'medium_level_vul_cnt',
+    'low_level_vul_cnt',
+    'reason',
+    'solution',
+    'vuln_digest',
+    'scan_vul_error',
+    'scan_vul_progress',
+  ],
+  risk: ['risk_cnt', 'sensitive_info_cnt', 'scan_risk_error', 'scan_risk_progress'],
+  virus: ['virus_cnt', 'scan_virus_error', 'scan_virus_progress'],
+};
+
 /**
  * The Store on any SQL database Kysely speaks: a dialect contributes its Kysely instance and the few
  * SqlDialectOps; schema, queries and transactions are shared. The Store interface states the
@@ -96,12 +133,18 @@ export class SqlStore implements Store {
   readonly #ops: SqlDialectOps;
   readonly #now: () => Date;
   readonly #migrationTableSchema: string | undefined;
+  readonly #tasks: SqlTaskStore;
 
   constructor(db: Kysely<StoreDatabase>, ops: SqlDialectOps, options: SqlStoreOptions = {}) {
     this.#db = db;
     this.#ops = ops;
     this.#now = options.now ?? (() => new Date());
     this.#migrationTableSchema = options.migrationTableSchema;
+    this.#tasks = new SqlTaskStore(db, ops, this.#now, {
+      writeImage: (trx, account, image, scanned) => this.#write(trx, account, image, scanned),
+      replaceVulnerabilities: (trx, uin, imageId, rows, text) =>
+        this.#replaceVulnerabilities(trx, uin, imageId, rows, text),
+    });
   }
 
   async migrate(): Promise<void> {
@@ -137,8 +180,144 @@ export class SqlStore implements Store {
     }
   }
 
-  /** Upserts the images row (keeping first_seen) and replaces the image's names, layers and components. */
-  async #write(trx: Transaction<StoreDatabase>, account: Account, image: ImageRecord): Promise<void> {
+  async registerImage(account: Account, image: ImageRecord): Promise<boolean> {
+    const uin = account.uin;
+    const id = image.detail.ImageID;
+    const now = this.#now().toISOString();
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('images')
+          .values({
+            uin,
+            ...imageColumns(image.detail, 0),
+            vuln_digest: '',
+            first_seen: now,
+            updated_at: now,
+          })
+          .onConflict((oc) => oc.columns(['uin', 'image_id']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+        const max = this.#ops.maxParameters;
+        const names = image.names.map((name, position) => ({ uin, image_id: id, position, name }));
+        for (const rows of chunks(names, max)) await trx.insertInto('image_names').values(rows).execute();
+        const layers = image.layers.map((l, position) => ({
+          uin,
+          image_id: id,
+          position,
+          diff_id: l.diffID,
+          size: l.size,
+        }));
+        for (const rows of chunks(layers, max)) await trx.insertInto('image_layers').values(rows).execute();
+        return true;
+      });
+    } catch (cause) {
+      throw new Error(`store: registering image ${id} of account ${uin} failed`, { cause });
+    }
+  }
+
+  setImageSource(account: Account, source: ImageSource): Promise<void> {
+    return this.#tasks.setImageSource(account, source);
+  }
+
+  getImageSource(account: Account, imageId: string): Promise<string | undefined> {
+    return this.#tasks.getImageSource(account, imageId);
+  }
+
+  createTask(account: Account, task: NewTask, nowMs: number): Promise<JobTicket[]> {
+    return this.#tasks.createTask(account, task, nowMs);
+  }
+
+  getTask(account: Account, taskId: string): Promise<TaskRow | undefined> {
+    return this.#tasks.getTask(account, taskId);
+  }
+
+  latestTask(account: Account): Promise<TaskRow | undefined> {
+    return this.#tasks.latestTask(account);
+  }
+
+  taskCounts(account: Account, taskId: string): Promise<TaskCounts | undefined> {
+    return this.#tasks.taskCounts(account, taskId);
+  }
+
+  taskImages(account: Account, taskId: string): ReturnType<TaskStore['taskImages']> {
+    return this.#tasks.taskImages(account, taskId);
+  }
+
+  markSent(tickets: JobTicket[], nowMs: number): Promise<void> {
+    return this.#tasks.markSent(tickets, nowMs);
+  }
+
+  claim(
+    ticket: JobTicket,
+    worker: string,
+    leaseUntilMs: number,
+    nowMs: number,
+  ): Promise<Claimed | undefined> {
+    return this.#tasks.claim(ticket, worker, leaseUntilMs, nowMs);
+  }
+
+  heartbeat(
+    ticket: JobTicket,
+    worker: string,
+    beat: Heartbeat,
+    leaseUntilMs: number,
+    nowMs: number,
+  ): Promise<HeartbeatVerdict> {
+    return this.#tasks.heartbeat(ticket, worker, beat, leaseUntilMs, nowMs);
+  }
+
+  complete(ticket: JobTicket, worker: string, done: Completion, nowMs: number): Promise<boolean> {
+    return this.#tasks.complete(ticket, worker, done, nowMs);
+  }
+
+  stop(account: Account, selection: StopSelection, nowMs: number): Promise<number> {
+    return this.#tasks.stop(account, selection, nowMs);
+  }
+
+  reap(nowMs: number, options: { maxAttempts: number; resendBeforeMs: number }): Promise<JobTicket[]> {
+    return this.#tasks.reap(nowMs, options);
+  }
+
+  getScanSetting(account: Account): Promise<ScanSetting | undefined> {
+    return this.#tasks.getScanSetting(account);
+  }
+
+  putScanSetting(account: Account, setting: ScanSetting): Promise<void> {
+    return this.#tasks.putScanSetting(account, setting);
+  }
+
+  claimDueSettings(
+    nowMs: number,
+    next: (s: ScanSetting) => number,
+  ): Promise<{ account: Account; setting: ScanSetting }[]> {
+    return this.#tasks.claimDueSettings(nowMs, next);
+  }
+
+  settingFired(account: Account, result: { atMs: number; taskId?: string; result: string }): Promise<void> {
+    return this.#tasks.settingFired(account, result);
+  }
+
+  selectImageIds(
+    account: Account,
+    filter: ImageFilter,
+    exclude: string[],
+    options?: { containerRunning?: boolean },
+  ): Promise<string[]> {
+    return this.#tasks.selectImageIds(account, filter, exclude, options);
+  }
+
+  /**
+   * Upserts the images row (keeping first_seen) and replaces the image's names, layers and components.
+   * A category `scanned` says was not scanned keeps what is stored (KEPT_UNLESS_SCANNED): its finding
+   * rows and their image columns; every other column and row is replaced.
+   */
+  async #write(
+    trx: Transaction<StoreDatabase>,
+    account: Account,
+    image: ImageRecord,
+    scanned: ScanCategories = ALL_CATEGORIES,
+  ): Promise<void> {
     const uin = account.uin;
     const id = image.detail.ImageID;
     const now = this.#now().toISOString();
@@ -153,25 +332,31 @@ export class SqlStore implements Store {
       ...(image.risks ? riskCounts(image.risks) : {}),
       ...(image.viruses ? { virus_cnt: image.viruses.length } : {}),
     };
+    const kept = new Set(CATEGORIES.flatMap((c) => (scanned[c] ? [] : KEPT_UNLESS_SCANNED[c])));
+    const updated = Object.fromEntries(
+      Object.entries(columns).filter(([column]) => !kept.has(column as keyof ImagesTable)),
+    );
     const max = this.#ops.maxParameters;
     // the upsert comes first: on PostgreSQL it locks the image's row, so a concurrent save of the same
     // image waits here and then reads (and replaces) what this one wrote
     await trx
       .insertInto('images')
       .values({ uin, image_id: id, ...columns, first_seen: now, updated_at: now })
-      .onConflict((oc) => oc.columns(['uin', 'image_id']).doUpdateSet({ ...columns, updated_at: now }))
+      .onConflict((oc) => oc.columns(['uin', 'image_id']).doUpdateSet({ ...updated, updated_at: now }))
       .execute();
-    const firstSeen = image.viruses?.length
-      ? await this.#virusFirstScanTimes(trx, uin, id)
-      : new Map<string, string>();
-    for (const table of [
-      'image_viruses',
-      'image_risks',
-      'image_vulnerabilities',
+    const firstSeen =
+      scanned.virus && image.viruses?.length
+        ? await this.#virusFirstScanTimes(trx, uin, id)
+        : new Map<string, string>();
+    const replaced = [
+      ...(scanned.virus ? (['image_viruses'] as const) : []),
+      ...(scanned.risk ? (['image_risks'] as const) : []),
+      ...(scanned.vul ? (['image_vulnerabilities'] as const) : []),
       'image_components',
       'image_layers',
       'image_names',
-    ] as const) {
+    ] as const;
+    for (const table of replaced) {
       await trx.deleteFrom(table).where('uin', '=', uin).where('image_id', '=', id).execute();
     }
     const names = image.names.map((name, position) => ({ uin, image_id: id, position, name }));
@@ -187,14 +372,18 @@ export class SqlStore implements Store {
     const components = image.components.map((c, position) => componentColumns(uin, id, position, c));
     for (const rows of chunks(components, max))
       await trx.insertInto('image_components').values(rows).execute();
-    await this.#insertVulnerabilities(trx, uin, id, image.vulnerabilities ?? []);
-    const risks = (image.risks ?? []).map((r, position) => riskColumns(uin, id, position, r));
-    for (const rows of chunks(risks, max)) await trx.insertInto('image_risks').values(rows).execute();
-    const latest = image.detail.ScanTime;
-    const viruses = (image.viruses ?? []).map((v, position) =>
-      virusColumns(uin, id, position, v, { first: firstSeen.get(virusKey(v)) ?? latest, latest }),
-    );
-    for (const rows of chunks(viruses, max)) await trx.insertInto('image_viruses').values(rows).execute();
+    if (scanned.vul) await this.#insertVulnerabilities(trx, uin, id, image.vulnerabilities ?? []);
+    if (scanned.risk) {
+      const risks = (image.risks ?? []).map((r, position) => riskColumns(uin, id, position, r));
+      for (const rows of chunks(risks, max)) await trx.insertInto('image_risks').values(rows).execute();
+    }
+    if (scanned.virus) {
+      const latest = image.detail.ScanTime;
+      const viruses = (image.viruses ?? []).map((v, position) =>
+        virusColumns(uin, id, position, v, { first: firstSeen.get(virusKey(v)) ?? latest, latest }),
+      );
+      for (const rows of chunks(viruses, max)) await trx.insertInto('image_viruses').values(rows).execute();
+    }
   }
 
   /** FirstScanTime of each (path, md5, virus name) already stored for the image, before a rescan replaces them. */
@@ -237,37 +426,48 @@ export class SqlStore implements Store {
     rows: VulnerabilityRow[],
     text: { reason: string; solution: string },
   ): Promise<boolean> {
+    return this.#db
+      .transaction()
+      .execute((trx) => this.#replaceVulnerabilities(trx, uin, imageId, rows, text));
+  }
+
+  /** replaceVulnerabilities inside the caller's transaction. */
+  async #replaceVulnerabilities(
+    trx: Transaction<StoreDatabase>,
+    uin: string,
+    imageId: string,
+    rows: VulnerabilityRow[],
+    text: { reason: string; solution: string },
+  ): Promise<boolean> {
     const digest = vulnerabilityDigest(rows);
-    return this.#db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('images')
-        .select('vuln_digest')
-        .where('uin', '=', uin)
-        .where('image_id', '=', imageId)
-        .$if(this.#ops.rowLocks === true, (q) => q.forUpdate())
-        .executeTakeFirst();
-      if (!current) return false;
-      await trx
-        .updateTable('images')
-        .set({
-          ...vulnerabilityCounts(rows),
-          reason: text.reason,
-          solution: text.solution,
-          vuln_digest: digest,
-        })
-        .where('uin', '=', uin)
-        .where('image_id', '=', imageId)
-        .execute();
-      // re-matching after an import mostly finds what it found before: then the rows stay as they are
-      if (current.vuln_digest === digest) return true;
-      await trx
-        .deleteFrom('image_vulnerabilities')
-        .where('uin', '=', uin)
-        .where('image_id', '=', imageId)
-        .execute();
-      await this.#insertVulnerabilities(trx, uin, imageId, rows);
-      return true;
-    });
+    const current = await trx
+      .selectFrom('images')
+      .select('vuln_digest')
+      .where('uin', '=', uin)
+      .where('image_id', '=', imageId)
+      .$if(this.#ops.rowLocks === true, (q) => q.forUpdate())
+      .executeTakeFirst();
+    if (!current) return false;
+    await trx
+      .updateTable('images')
+      .set({
+        ...vulnerabilityCounts(rows),
+        reason: text.reason,
+        solution: text.solution,
+        vuln_digest: digest,
+      })
+      .where('uin', '=', uin)
+      .where('image_id', '=', imageId)
+      .execute();
+    // re-matching after an import mostly finds what it found before: then the rows stay as they are
+    if (current.vuln_digest === digest) return true;
+    await trx
+      .deleteFrom('image_vulnerabilities')
+      .where('uin', '=', uin)
+      .where('image_id', '=', imageId)
+      .execute();
+    await this.#insertVulnerabilities(trx, uin, imageId, rows);
+    return true;
   }
 
   /** Without `by`, highest level first; ties keep the matcher's order. */

@@ -10,6 +10,93 @@ export interface StoreDatabase {
   image_vulnerabilities: ImageVulnerabilitiesTable;
   image_risks: ImageRisksTable;
   image_viruses: ImageVirusesTable;
+  scan_tasks: ScanTasksTable;
+  task_images: TaskImagesTable;
+  image_sources: ImageSourcesTable;
+  scan_settings: ScanSettingsTable;
+}
+
+/** One scan task of an account (TaskRow); categories as 0/1, times epoch ms. */
+export interface ScanTasksTable {
+  uin: string;
+  task_id: string;
+  /** the account's AppId, so a task's images can be written as the account's */
+  app_id: number;
+  vul: number;
+  virus: number;
+  risk: number;
+  /** 'manual' or 'schedule' */
+  origin: string;
+  created_ms: number;
+  /** past it, every unfinished image of the task ends SCAN_ERR `timeout` */
+  deadline_ms: number;
+  /** READY, SCANNING or END */
+  status: string;
+  /** '' until END; then Success, Timeout, Cancel or Error */
+  sub_status: string;
+  finished_ms: number | null;
+}
+
+/** One image of a scan task: its state, the claim on it and what its scan measured. */
+export interface TaskImagesTable {
+  uin: string;
+  task_id: string;
+  image_id: string;
+  /** order within the task's image list */
+  position: number;
+  /** TaskImageState */
+  state: string;
+  /** how many times the row went back to WAIT_SCAN after a lost claim; a job names the attempt it is for */
+  attempt: number;
+  /** the worker holding the claim while SCANNING, else NULL */
+  worker: string | null;
+  /** the claim holds until then (SCANNING only) */
+  lease_ms: number | null;
+  /** when a job for the current attempt was last sent; NULL: not sent yet */
+  sent_ms: number | null;
+  /** '' unless SCAN_ERR: the cause (`timeout`, `worker lost`, the worker's message) */
+  error: string;
+  /** the image's Size when the task was created */
+  bytes_total: number;
+  /** bytes the current (or final) scan read, from heartbeats and the completion */
+  bytes_done: number;
+  /** how long the scan ran when bytes_done was last recorded (heartbeat or completion) */
+  busy_ms: number;
+  started_ms: number | null;
+  finished_ms: number | null;
+  /** 1 when SCANNED with a vulnerability, risk or virus */
+  risky: number;
+}
+
+/** Where an account's image can be read (AddAssetImage); may exist before the image's row does. */
+export interface ImageSourcesTable {
+  uin: string;
+  image_id: string;
+  /** an `oci:`, `docker-archive:`… reference */
+  reference: string;
+  added_ms: number;
+}
+
+/** The account's periodic scan setting (ScanSetting); booleans 0/1, image lists JSON text. */
+export interface ScanSettingsTable {
+  uin: string;
+  app_id: number;
+  enable: number;
+  /** `HH:MM` UTC */
+  scan_time: string;
+  scan_end_time: string;
+  period_days: number;
+  vul: number;
+  virus: number;
+  risk: number;
+  scope: number;
+  images: string;
+  exclude_images: string;
+  container_running: number;
+  next_run_ms: number;
+  last_run_ms: number | null;
+  last_task_id: string | null;
+  last_result: string | null;
 }
 
 /** One risk finding of an image (RiskRow); optional fields are NULL when absent; secrets only masked. */

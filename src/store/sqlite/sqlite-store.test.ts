@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alice, bob, imageId, record } from '../contract/fixtures.js';
 import { storeContract } from '../contract/store-contract.js';
+import { taskContract } from '../contract/task-contract.js';
 import type { ImageRecord } from '../store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -19,6 +20,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeContract('SQLite in memory', () => openSqliteStore(':memory:'));
 storeContract('SQLite file', () => openSqliteStore(tempFile()));
+taskContract('SQLite in memory', () => openSqliteStore(':memory:'));
+taskContract('SQLite file', () => openSqliteStore(tempFile()));
 
 /** A clock the test moves. */
 function clock(start: string) {
@@ -58,6 +61,7 @@ describe('SQLite store', () => {
         { name: '0002-vulnerabilities' },
         { name: '0003-vulnerability-digest' },
         { name: '0004-risks-viruses' },
+        { name: '0005-tasks' },
       ]);
     } finally {
       db.close();
@@ -165,6 +169,7 @@ describe('SQLite store', () => {
         { name: '0002-vulnerabilities' },
         { name: '0003-vulnerability-digest' },
         { name: '0004-risks-viruses' },
+        { name: '0005-tasks' },
       ]);
     } finally {
       db.close();
