@@ -4,6 +4,7 @@ import { DB_USAGE, dbCommand } from './db-command.js';
 import { SCAN_USAGE, scanCommand } from './scan-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { SUBMIT_USAGE, submitCommand } from './submit-command.js';
+import { WORKER_USAGE, workerCommand } from './worker-command.js';
 
 const USAGE = `hullscan — container image security scanner
 
@@ -11,6 +12,7 @@ commands:
   scan REF      inventory an image (OS, packages, build history) into the data directory's store
   serve         answer the TCSS API (tcss 2020-11-01, TC3 and v1 signatures) for that store
   submit REF    scan an image here and store the result in a running server's inventory
+  worker        scan queued images from the PostgreSQL queue serve nodes share
   db            import advisories (OSV, Debian tracker, Alpine secdb) and re-match stored images
   version       print the version
 
@@ -19,6 +21,8 @@ ${SCAN_USAGE}
 ${SERVE_USAGE}
 
 ${SUBMIT_USAGE}
+
+${WORKER_USAGE}
 
 ${DB_USAGE}
 
@@ -46,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'submit':
         return await submitCommand(rest);
+      case 'worker':
+        return await workerCommand(rest);
       case 'db':
         return await dbCommand(rest);
       case 'version':

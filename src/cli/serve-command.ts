@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allActions } from '../api/actions/index.js';
 import {
@@ -12,14 +13,19 @@ import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
 import { startBackgroundRematch } from '../match/rematch-worker.js';
 import { openStore } from '../store/open-store.js';
+import { type RunningTaskSystem, startTaskSystem, timingFrom } from '../tasks/index.js';
 import { defaultDataDir } from './data-dir.js';
 import { ensureGeneratedCredential, generatedCredentialsFile, localAccount } from './local-account.js';
 
-export const SERVE_USAGE = `usage: hullscan serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--timezone ZONE]
+export const SERVE_USAGE = `usage: hullscan serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--timezone ZONE] [--workers N]
   --listen   address to listen on (default 127.0.0.1:8080)
+  --workers  scan workers in this process (default 2; 0: only answer the API and queue scans)
   --config   JSON file: {"accounts":[{"appId","uin","credentials":[{"secretId","secretKey"}]}],
              "rateLimits":{"default":20,"perAction":{"DescribeAssetImageList":50}}, "timeZone":"UTC",
-             "database":"postgres://…"}
+             "database":"postgres://…", "workers":2, "imageRoots":["/srv/images"], "tasks":{"leaseMs":15000}}
+  Scan tasks (CreateAssetImageScanTask, schedules) run on the in-process queue, or with a database on
+  a PostgreSQL queue shared with every \`hullscan worker\`. AddAssetImage registers images found under
+  "imageRoots" (default DIR/images).
   Store: PostgreSQL at the config's "database", else at HULLSCAN_DATABASE_URL, else DIR/hullscan.db (SQLite).
   Credentials: --config, else HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY, else one generated on first
   start into DIR/credentials.json and printed once. HULLSCAN_RATE_LIMIT=0 lifts all rate limits.
@@ -52,6 +58,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       data: { type: 'string' },
       config: { type: 'string' },
       timezone: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,7 +84,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `"${process.env.HULLSCAN_REMATCH_INTERVAL}" is not a number of seconds`,
     );
   const dataDir = values.data ?? defaultDataDir();
-  const store = await openStore(dataDir, { databaseUrl: config.database });
+  const workers = values.workers === undefined ? (config.workers ?? 2) : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+    throw new BadInputError('--workers', `"${values.workers}" is not a number of workers (0–64)`);
+  const timing = timingFrom(config.tasks);
+  const databaseUrl = config.database || process.env.HULLSCAN_DATABASE_URL || undefined;
+  const store = await openStore(dataDir, { databaseUrl });
 
   let file = values.config;
   if (!file && !process.env.HULLSCAN_SECRET_ID) {
@@ -96,9 +108,26 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
   const credentials = asBadInput(file ?? 'environment', () => loadCredentials({ file, env }));
   const lifted = process.env.HULLSCAN_RATE_LIMIT === '0';
+  let tasks: RunningTaskSystem;
+  try {
+    tasks = await startTaskSystem({
+      store,
+      dataDir,
+      timeZone,
+      databaseUrl,
+      workers,
+      imageRoots: config.imageRoots ?? [join(dataDir, 'images')],
+      timing,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   let server: ReturnType<typeof createApiServer>;
   try {
     server = createApiServer({
+      tasks: tasks.service,
       actions: allActions(),
       credentials,
       store,
@@ -110,6 +139,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (e) {
+    await tasks.stop(0);
     await store.close();
     throw new BadInputError(configFile ?? 'config', (e as Error).message, { cause: e });
   }
@@ -146,6 +176,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
   });
   await rematcher?.stop();
+  await tasks.stop();
   await store.close();
   process.stderr.write('hullscan: stopped\n');
   return 0;

@@ -61,6 +61,12 @@ const fileSchema = z.strictObject({
     .regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   timeZone: z.string().max(100).optional(),
+  /** scan workers in the serve process (default 2; 0: an API node that only queues) */
+  workers: z.number().int().min(0).max(64).optional(),
+  /** directories AddAssetImage may register images from (default DIR/images) */
+  imageRoots: z.array(z.string().min(1).max(4096)).max(100).optional(),
+  /** the job system's clocks (src/tasks/timing.ts), checked when the task system starts */
+  tasks: z.record(z.string(), z.number()).optional(),
   rateLimits: z
     .strictObject({ default: limit.optional(), perAction: z.record(z.string(), limit).optional() })
     .optional(),

@@ -1,0 +1,113 @@
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { BadInputError } from '../core/errors.js';
+import type { ImageManifest } from '../core/image.js';
+import { formatTime } from '../core/time.js';
+import { buildHistory, type ImageDetail } from '../scan/detail.js';
+import type { ScanResult } from '../scan/scan-image.js';
+import { openSource, parseReference } from '../sources/open-source.js';
+import type { ImageRecord } from '../store/store.js';
+
+/**
+ * The local path a reference reads, resolved through every symbolic link, when it lies under one of
+ * `roots` (themselves resolved); else a BadInputError. Registry references are not files: refused here.
+ */
+export async function allowedPath(reference: string, roots: string[]): Promise<string> {
+  const parsed = await parseReference(reference);
+  if (!isAbsolute(parsed.path))
+    throw new BadInputError(reference, 'the path must be absolute (the server resolves it, not the client)');
+  if (roots.length === 0)
+    throw new BadInputError(
+      reference,
+      'this server allows no image directories (set "imageRoots" in its config)',
+    );
+  let real: string;
+  try {
+    real = await realpath(parsed.path);
+  } catch {
+    throw new BadInputError(reference, 'no such file or directory on the server');
+  }
+  for (const root of roots) {
+    let r: string;
+    try {
+      r = await realpath(resolve(root));
+    } catch {
+      continue;
+    }
+    const rel = relative(r, real);
+    if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) return real;
+  }
+  throw new BadInputError(reference, `is outside the server's image directories (${roots.join(', ')})`);
+}
+
+/** The detail of an image known by its manifest only: NOT_SCAN, nothing found yet. */
+export function notScannedDetail(m: ImageManifest, timeZone: string): ImageDetail {
+  const c = m.config;
+  return {
+    ImageID: m.imageID,
+    ImageName: m.names[0] ?? '',
+    ImageDigest: m.manifestDigest ?? m.imageID,
+    CreateTime: formatTime(c.created, timeZone),
+    Size: m.layers.reduce((s, l) => s + (l.size ?? 0), 0),
+    HostCnt: 0,
+    ContainerCnt: 0,
+    SuperNodeCnt: 0,
+    ScanTime: '',
+    VulCnt: 0,
+    RiskCnt: 0,
+    SensitiveInfoCnt: 0,
+    IsTrustImage: false,
+    OsName: '',
+    AgentError: '',
+    ScanError: '',
+    Architecture: c.architecture ? `${c.architecture}${c.variant ? `/${c.variant}` : ''}` : '',
+    Author: c.author ?? '',
+    BuildHistory: buildHistory({ manifest: m } as ScanResult, timeZone),
+    ScanVirusProgress: 0,
+    ScanVulProgress: 0,
+    ScanRiskProgress: 0,
+    ScanVirusError: '',
+    ScanVulError: '',
+    ScanRiskError: '',
+    ScanStatus: 'NOT_SCAN',
+    VirusCnt: 0,
+    Status: 0,
+    RemainScanTime: 0,
+    IsAuthorized: 1,
+    Solution: '',
+    Reason: '',
+    RepoDigests: m.repoDigests,
+  };
+}
+
+/**
+ * Opens an allowed reference and describes it (manifest and config verified; no layer read) into the
+ * record a NOT_SCAN image is registered with. The reference returned is the resolved one.
+ */
+export async function describeForRegistration(
+  reference: string,
+  roots: string[],
+  timeZone: string,
+): Promise<{ reference: string; record: ImageRecord }> {
+  const path = await allowedPath(reference, roots);
+  const parsed = await parseReference(reference);
+  const resolved =
+    parsed.transport === 'auto'
+      ? `${path}${parsed.ref ? `:${parsed.ref}` : ''}`
+      : `${parsed.transport}:${path}${parsed.ref ? `:${parsed.ref}` : ''}`;
+  const source = await openSource(resolved);
+  try {
+    const m = await source.describe();
+    return {
+      reference: resolved,
+      record: {
+        detail: notScannedDetail(m, timeZone),
+        components: [],
+        names: m.names,
+        layers: m.layers.map((l) => ({ diffID: l.diffID, size: l.size ?? 0 })),
+      },
+    };
+  } finally {
+    await source.close();
+  }
+}
