@@ -1,12 +1,19 @@
 import type { Action } from '../action.js';
+import { addAssetImage } from './AddAssetImage/index.js';
+import { createAssetImageScanSetting } from './CreateAssetImageScanSetting/index.js';
+import { createAssetImageScanTask } from './CreateAssetImageScanTask/index.js';
 import { describeAssetImageDetail } from './DescribeAssetImageDetail/index.js';
 import { describeAssetImageList } from './DescribeAssetImageList/index.js';
 import { describeAssetImageRiskList } from './DescribeAssetImageRiskList/index.js';
+import { describeAssetImageScanSetting } from './DescribeAssetImageScanSetting/index.js';
+import { describeAssetImageScanStatus } from './DescribeAssetImageScanStatus/index.js';
+import { describeAssetImageScanTask } from './DescribeAssetImageScanTask/index.js';
 import { describeAssetImageSimpleList } from './DescribeAssetImageSimpleList/index.js';
 import { describeAssetImageVirusList } from './DescribeAssetImageVirusList/index.js';
 import { describeAssetImageVulList } from './DescribeAssetImageVulList/index.js';
 import { describeAssetSummary } from './DescribeAssetSummary/index.js';
 import { describeImageComponentList } from './DescribeImageComponentList/index.js';
+import { modifyAssetImageScanStop } from './ModifyAssetImageScanStop/index.js';
 import { submitAssetImageIndex } from './SubmitAssetImageIndex/index.js';
 
 /** Every action the service answers. */
@@ -21,5 +28,12 @@ export function allActions(): Action[] {
     describeImageComponentList,
     describeAssetSummary,
     submitAssetImageIndex,
+    createAssetImageScanTask,
+    describeAssetImageScanTask,
+    describeAssetImageScanStatus,
+    modifyAssetImageScanStop,
+    createAssetImageScanSetting,
+    describeAssetImageScanSetting,
+    addAssetImage,
   ] as Action[];
 }
