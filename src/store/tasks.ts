@@ -51,7 +51,10 @@ export interface TaskCounts {
   scanned: number;
   failed: number;
   canceled: number;
-  /** SCANNED images with at least one vulnerability, risk or virus after the scan */
+  /**
+   * SCANNED images that have at least one vulnerability, risk or virus once saved — counting what a
+   * category the task did not scan kept from before (DescribeAssetImageScanStatus's RiskCount)
+   */
   risky: number;
   /** bytes of the unfinished images still to read (their size less what their running scans read) */
   bytesLeft: number;
@@ -91,12 +94,12 @@ export type HeartbeatVerdict = 'ok' | 'canceled' | 'timeout' | 'lost';
 
 export type Completion =
   /** the scan's record: saved with the image's other categories kept when the task did not scan them */
-  | { record: ImageRecord; risky: boolean; bytesDone: number }
+  | { record: ImageRecord; bytesDone: number }
   /**
    * an index-only image (no source) re-matched: its vulnerability rows, VulCnt, per-level counts,
    * Reason and Solution replaced (as replaceVulnerabilities does), everything else kept, SCANNED
    */
-  | { vulnerabilities: VulnerabilityRow[]; reason: string; solution: string; risky: boolean; bytesDone: 0 }
+  | { vulnerabilities: VulnerabilityRow[]; reason: string; solution: string; bytesDone: 0 }
   /** the scan failed: SCAN_ERR with this ScanError; the image's previous results stay */
   | { error: string; bytesDone: number };
 

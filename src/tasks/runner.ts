@@ -99,7 +99,7 @@ export async function runTicket(ticket: JobTicket, o: RunnerOptions): Promise<vo
     });
     if (halted) throw halted;
     if (outcome.kind === 'record') {
-      done = { record: outcome.record, risky: outcome.risky, bytesDone: outcome.bytesRead };
+      done = { record: outcome.record, bytesDone: outcome.bytesRead };
       o.onScanned?.({
         ticket,
         layersRead: outcome.layersRead,
@@ -111,7 +111,6 @@ export async function runTicket(ticket: JobTicket, o: RunnerOptions): Promise<vo
         vulnerabilities: outcome.vulnerabilities,
         reason: outcome.reason,
         solution: outcome.solution,
-        risky: outcome.risky,
         bytesDone: 0,
       };
     }

@@ -28,7 +28,6 @@ export type ScanOutcome =
   | {
       kind: 'record';
       record: ImageRecord;
-      risky: boolean;
       bytesRead: number;
       layersCached: number;
       layersRead: number;
@@ -39,7 +38,6 @@ export type ScanOutcome =
       vulnerabilities: VulnerabilityRow[];
       reason: string;
       solution: string;
-      risky: boolean;
     };
 
 /** The message for a vulnerability scan that could not match (no advisory database on this node). */
@@ -100,13 +98,10 @@ export async function scanClaimed(claimed: Claimed, o: ScanJobOptions): Promise<
       record = { ...record, detail: { ...record.detail, ScanVulError: NO_VULNDB }, vulnerabilities: [] };
     }
   }
-  const risky =
-    (record.vulnerabilities?.length ?? 0) + (record.risks?.length ?? 0) + (record.viruses?.length ?? 0) > 0;
   const layersRead = result.layers.filter((l) => !l.cached).length;
   return {
     kind: 'record',
     record,
-    risky,
     bytesRead: result.layers.filter((l) => !l.cached).reduce((s, l) => s + l.size, 0),
     layersCached: result.layers.length - layersRead,
     layersRead,
@@ -134,7 +129,6 @@ async function rematchStored(account: Account, claimed: Claimed, o: ScanJobOptio
       vulnerabilities: v.rows,
       reason: v.reason,
       solution: v.solution,
-      risky: v.rows.length + detail.RiskCnt + detail.VirusCnt > 0,
     };
   } finally {
     await db.close();

@@ -10,6 +10,9 @@ export interface ServerProcess {
   stderr: () => string;
   /** SIGTERM, then the exit code (a graceful stop is 0) */
   stop(): Promise<number | null>;
+  pid: number;
+  /** SIGKILL: the process dies where it stands; resolves when it has exited */
+  kill(): Promise<void>;
 }
 
 export async function startServer(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -50,6 +53,11 @@ export async function startServer(args: string[], env: Record<string, string> = 
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    pid: child.pid!,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -367,9 +367,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
           risks: [],
           viruses: [],
         };
-        expect(
-          await store.complete(t1!, 'w1', { record: fresh, risky: true, bytesDone: 900 }, T0 + 1010),
-        ).toBe(true);
+        expect(await store.complete(t1!, 'w1', { record: fresh, bytesDone: 900 }, T0 + 1010)).toBe(true);
         expect(await store.getImage(alice, imageId(1))).toEqual({
           ...fresh.detail,
           Status: 5,
@@ -385,12 +383,10 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
         ]);
         expect((await store.listRisks(alice, imageId(1), {}, everything))?.total).toBe(0);
         expect((await store.getTask(alice, 't'))?.status).toBe('SCANNING');
-        expect(
-          await store.complete(t1!, 'w1', { record: fresh, risky: true, bytesDone: 900 }, T0 + 1020),
-        ).toBe(false);
-        expect(
-          await store.complete(t2!, 'w1', { record: scanned(2), risky: false, bytesDone: 1000 }, T0 + 2010),
-        ).toBe(true);
+        expect(await store.complete(t1!, 'w1', { record: fresh, bytesDone: 900 }, T0 + 1020)).toBe(false);
+        expect(await store.complete(t2!, 'w1', { record: scanned(2), bytesDone: 1000 }, T0 + 2010)).toBe(
+          true,
+        );
         expect(await store.getTask(alice, 't')).toMatchObject({
           status: 'END',
           subStatus: 'Success',
@@ -403,7 +399,8 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
           scanned: 2,
           failed: 0,
           canceled: 0,
-          risky: 1,
+          // both images have findings once saved (the second's record brings vulnerabilities, a risk, a virus)
+          risky: 2,
           bytesLeft: 0,
           bytesDone: 1900,
           busyMs: 3000,
@@ -428,9 +425,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
           }),
           vulnerabilities: [vulnerability(5, 1)],
         };
-        expect(await store.complete(t!, 'w1', { record: rescan, risky: true, bytesDone: 1 }, T0 + 100)).toBe(
-          true,
-        );
+        expect(await store.complete(t!, 'w1', { record: rescan, bytesDone: 1 }, T0 + 100)).toBe(true);
         const after = await store.getImage(alice, imageId(1));
         expect(after).toMatchObject({
           ImageName: 'renamed:2',
@@ -468,9 +463,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
           risks: [],
           viruses: [],
         };
-        expect(
-          await store.complete(r!, 'w1', { record: noVulns, risky: false, bytesDone: 1 }, T0 + 300),
-        ).toBe(true);
+        expect(await store.complete(r!, 'w1', { record: noVulns, bytesDone: 1 }, T0 + 300)).toBe(true);
         expect(await store.getImage(alice, imageId(1))).toMatchObject({
           VulCnt: 2,
           Reason: scanned(1).detail.Reason,
@@ -546,9 +539,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
         ]);
         const before = await store.getImage(alice, imageId(1));
         const late: ImageRecord = { ...record(1, { ImageName: 'late:1', VulCnt: 0 }), vulnerabilities: [] };
-        expect(
-          await store.complete(t1!, 'w1', { record: late, risky: false, bytesDone: 1 }, T0 + 60_001),
-        ).toBe(false);
+        expect(await store.complete(t1!, 'w1', { record: late, bytesDone: 1 }, T0 + 60_001)).toBe(false);
         expect(await store.getImage(alice, imageId(1))).toEqual(before);
         expect((await store.listVulnerabilities(alice, imageId(1), {}, everything))?.total).toBe(2);
         // the new attempt claims and completes; then the stop comes too late for it
@@ -556,12 +547,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
         expect(again).toBeDefined();
         await store.stop(alice, { taskId: 't' }, T0 + 60_003);
         expect(
-          await store.complete(
-            { ...t1!, attempt: 1 },
-            'w2',
-            { record: late, risky: false, bytesDone: 1 },
-            T0 + 60_004,
-          ),
+          await store.complete({ ...t1!, attempt: 1 }, 'w2', { record: late, bytesDone: 1 }, T0 + 60_004),
         ).toBe(false);
         expect((await store.getImage(alice, imageId(1)))?.ImageName).toBe(before?.ImageName);
       });
@@ -569,9 +555,9 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
       it('refuses a record of another image', async () => {
         await saveAll(alice, [1]);
         const [t] = await started('t', [1]);
-        await expect(
-          store.complete(t!, 'w1', { record: scanned(2), risky: false, bytesDone: 0 }, T0 + 1),
-        ).rejects.toThrow(/cannot complete the scan of/);
+        await expect(store.complete(t!, 'w1', { record: scanned(2), bytesDone: 0 }, T0 + 1)).rejects.toThrow(
+          /cannot complete the scan of/,
+        );
         expect((await store.taskImages(alice, 't'))[0]?.state).toBe('SCANNING');
       });
     });
@@ -582,7 +568,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
         const [t1, t2] = await store.createTask(alice, task('t', [1, 2, 3]), T0);
         await store.claim(t1!, 'w1', T0 + 60_000, T0 + 1);
         await store.claim(t2!, 'w1', T0 + 60_000, T0 + 1);
-        await store.complete(t2!, 'w1', { record: scanned(2), risky: true, bytesDone: 1000 }, T0 + 2);
+        await store.complete(t2!, 'w1', { record: scanned(2), bytesDone: 1000 }, T0 + 2);
         expect(await store.stop(bob, { taskId: 't' }, T0 + 3)).toBe(0);
         expect(await store.stop(alice, { taskId: 't' }, T0 + 3)).toBe(2);
         expect((await store.taskImages(alice, 't')).map((r) => r.state)).toEqual([
@@ -680,7 +666,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
         const a1 = { ...t1!, attempt: 1 };
         expect(await store.claim(a1, 'w2', T0 + 2000, T0 + 1001)).toBeDefined();
         // second claim of image 1 expires: maxAttempts (2) claims made → worker lost
-        await store.complete(t2!, 'w1', { record: scanned(2), risky: false, bytesDone: 1 }, T0 + 1500);
+        await store.complete(t2!, 'w1', { record: scanned(2), bytesDone: 1 }, T0 + 1500);
         expect(await store.reap(T0 + 2000, options)).toEqual([]);
         expect((await store.taskImages(alice, 't'))[0]).toEqual({
           imageId: imageId(1),
@@ -709,7 +695,7 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
         const [t1, t2] = await store.createTask(alice, task('t', [1, 2, 3]), T0);
         await store.claim(t1!, 'w1', T0 + HOUR * 2, T0 + 1);
         await store.claim(t2!, 'w1', T0 + HOUR * 2, T0 + 1);
-        await store.complete(t2!, 'w1', { record: scanned(2), risky: false, bytesDone: 1 }, T0 + 2);
+        await store.complete(t2!, 'w1', { record: scanned(2), bytesDone: 1 }, T0 + 2);
         expect(await store.reap(T0 + HOUR - 1, { maxAttempts: 3, resendBeforeMs: T0 })).toHaveLength(1);
         const both = await Promise.all([
           store.reap(T0 + HOUR, { maxAttempts: 3, resendBeforeMs: T0 + HOUR }),

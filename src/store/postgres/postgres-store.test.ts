@@ -309,7 +309,7 @@ describe.skipIf(skip)('PostgreSQL store', () => {
               ? (i % 4 === 0 ? a : b).complete(
                   t,
                   holder(i),
-                  { record: record(ids[i]!, { Size: 1000 }), risky: false, bytesDone: 1000 },
+                  { record: record(ids[i]!, { Size: 1000 }), bytesDone: 1000 },
                   t0 + 100,
                 )
               : Promise.resolve(true),

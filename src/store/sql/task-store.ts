@@ -126,6 +126,20 @@ const busySince = (nowMs: number): RawBuilder<number> =>
  * task holds the task's row first, so two completions of one task's last images cannot both miss
  * the end. SQLite's write transactions hold the whole database, so the same code is serial there.
  */
+/**
+ * Whether the image, as it stands after a completion's writes, has anything found: vulnerabilities,
+ * risks or viruses — including those of categories this task did not scan, which the image keeps.
+ */
+async function riskyNow(trx: Transaction<StoreDatabase>, uin: string, imageId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('images')
+    .select(['vul_cnt', 'risk_cnt', 'virus_cnt'])
+    .where('uin', '=', uin)
+    .where('image_id', '=', imageId)
+    .executeTakeFirst();
+  return row !== undefined && num(row.vul_cnt) + num(row.risk_cnt) + num(row.virus_cnt) > 0;
+}
+
 export class SqlTaskStore implements TaskStore {
   readonly #db: Kysely<StoreDatabase>;
   readonly #ops: SqlDialectOps;
@@ -560,7 +574,7 @@ export class SqlTaskStore implements TaskStore {
             bytes_done: bytesDone,
             busy_ms: busySince(nowMs),
             finished_ms: nowMs,
-            risky: bit('risky' in done && done.risky),
+            risky: bit(error === undefined && (await riskyNow(trx, uin, imageId))),
             lease_ms: null,
           })
           .where('uin', '=', uin)
