@@ -261,6 +261,8 @@ describe.skipIf(unavailable !== undefined)(
       await worker();
       const taskId = await createTask(aliceImages);
       await sleep(300);
+      const before = await call('DescribeAssetImageScanStatus', { TaskID: taskId });
+      expect(Number(before.ImageScanCnt)).toBeLessThan(IMAGES);
       await db.restart();
       await checkTask(taskId, aliceImages);
     }, 300_000);
