@@ -12,6 +12,7 @@ import { type ScanResult, scanImage } from '../scan/scan-image.js';
 import { type ScannerPlan, scannerPlan, virusOptions } from '../scan/scanners.js';
 import { parsePlatform } from '../sources/platform.js';
 import { openStore } from '../store/open-store.js';
+import { absoluteReference } from '../tasks/add-images.js';
 import { DEFAULT_LIMITS } from '../walk/walk-layer.js';
 import { defaultDataDir } from './data-dir.js';
 import { configSummary, humanBytes, table } from './format.js';
@@ -171,6 +172,13 @@ export async function scanCommand(argv: string[]): Promise<number> {
     const store = await openStore(dataDir);
     try {
       await store.saveImage(localAccount(), record);
+      // where the image is, so a scan task can scan it again (a platform chosen by flag is not recorded:
+      // a task would read the host's platform, another image)
+      if (!ref.startsWith('sbom:') && !values.platform)
+        await store.setImageSource(localAccount(), {
+          imageId: record.detail.ImageID,
+          reference: await absoluteReference(ref),
+        });
     } finally {
       await store.close();
     }

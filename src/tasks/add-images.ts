@@ -5,8 +5,23 @@ import type { ImageManifest } from '../core/image.js';
 import { formatTime } from '../core/time.js';
 import { buildHistory, type ImageDetail } from '../scan/detail.js';
 import type { ScanResult } from '../scan/scan-image.js';
-import { openSource, parseReference } from '../sources/open-source.js';
+import { openSource, type ParsedReference, parseReference } from '../sources/open-source.js';
 import type { ImageRecord } from '../store/store.js';
+
+/** The reference again, reading `path` (a resolved form of its own). */
+function withPath(parsed: ParsedReference, path: string): string {
+  const tail = parsed.ref ? `:${parsed.ref}` : '';
+  return parsed.transport === 'auto' ? `${path}${tail}` : `${parsed.transport}:${path}${tail}`;
+}
+
+/**
+ * A reference to a local image with its path made absolute (against the working directory), so a
+ * worker started elsewhere reads the same image: what `hullscan scan` records as the image's source.
+ */
+export async function absoluteReference(reference: string): Promise<string> {
+  const parsed = await parseReference(reference);
+  return withPath(parsed, resolve(parsed.path));
+}
 
 /**
  * The local path a reference reads, resolved through every symbolic link, when it lies under one of
@@ -90,11 +105,7 @@ export async function describeForRegistration(
   timeZone: string,
 ): Promise<{ reference: string; record: ImageRecord }> {
   const path = await allowedPath(reference, roots);
-  const parsed = await parseReference(reference);
-  const resolved =
-    parsed.transport === 'auto'
-      ? `${path}${parsed.ref ? `:${parsed.ref}` : ''}`
-      : `${parsed.transport}:${path}${parsed.ref ? `:${parsed.ref}` : ''}`;
+  const resolved = withPath(await parseReference(reference), path);
   const source = await openSource(resolved);
   try {
     const m = await source.describe();

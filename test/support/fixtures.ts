@@ -280,6 +280,8 @@ export interface CliOptions {
   /** kill the CLI after this long (default 120 s) */
   timeoutMs?: number;
   env?: Record<string, string>;
+  /** working directory (default the repository root) */
+  cwd?: string;
 }
 
 /** Runs `node bin/hullscan.js ...args [--data DIR]` with TZ=UTC and no stdin. */
@@ -291,7 +293,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, fullArgs, {
-      cwd: REPO_ROOT,
+      cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
