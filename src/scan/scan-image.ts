@@ -7,7 +7,7 @@ import type { OsInfo } from '../core/os.js';
 import { purlFor } from '../core/purl.js';
 import { openSource } from '../sources/open-source.js';
 import type { Platform } from '../sources/platform.js';
-import { DEFAULT_LIMITS, type WalkLimits, walkLayer } from '../walk/walk-layer.js';
+import { DEFAULT_LIMITS, type LayerMeta, type WalkLimits, walkLayer } from '../walk/walk-layer.js';
 import { defaultAnalyzers, OS_ANALYZER, pickOs } from './analyzers.js';
 import {
   attachLicenses,
@@ -81,15 +81,19 @@ export function historyLayers(config: ImageConfigJson, diffIDs: string[]): (stri
 }
 
 async function loadCached(cache: LayerCacheStore, diffID: string, analyzers: Analyzer[]) {
-  const meta = await cache.getMeta(diffID);
+  // all at once: each is a file read or a database round trip, none depends on another
+  const [meta, ...hits] = await Promise.all([
+    cache.getMeta(diffID),
+    ...analyzers.map((a) => cache.getAnalysis(diffID, a.name, a.version)),
+  ]);
   const analyses = new Map<string, LayerAnalysis>();
   const missing: Analyzer[] = [];
-  for (const a of analyzers) {
-    const hit = await cache.getAnalysis(diffID, a.name, a.version);
+  for (const [i, a] of analyzers.entries()) {
+    const hit = hits[i] as LayerAnalysis | undefined;
     if (hit) analyses.set(a.name, hit);
     else missing.push(a);
   }
-  return { meta, analyses, missing };
+  return { meta: meta as LayerMeta | undefined, analyses, missing };
 }
 
 async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -153,11 +157,12 @@ export async function scanSource(source: ImageSource, opts: ScanOptions): Promis
             report();
           },
         });
-        await cache.putMeta(walked.meta);
-        for (const a of walked.analyses) {
-          await cache.putAnalysis(layer.diffID, a);
-          plan.analyses.set(a.analyzer, a);
-        }
+        // independent writes (files or database rows): all at once
+        await Promise.all([
+          cache.putMeta(walked.meta),
+          ...walked.analyses.map((a) => cache.putAnalysis(layer.diffID, a)),
+        ]);
+        for (const a of walked.analyses) plan.analyses.set(a.analyzer, a);
         plan.meta = walked.meta;
         walkedHere.add(i);
       }

@@ -42,14 +42,19 @@ function onPath(cmd: string): string | undefined {
   return found.get(cmd);
 }
 
+/** Blobs known to be smaller than this are decompressed in-process whatever is installed. */
+export const CHILD_MIN_BYTES = 1 << 20;
+
 /**
  * Which engine decompresses: by default a child process where one is installed — ISA-L's `igzip`
  * inflates about twice as fast as zlib, and a separate process overlaps inflation with our hashing
  * and tar parsing on another core — else Node's zlib / zstd-napi. `HULLSCAN_DECOMPRESS=builtin` forces in-process.
  */
-export function pickEngine(c: Exclude<Compression, 'none'>): string {
+export function pickEngine(c: Exclude<Compression, 'none'>, storedBytes?: number): string {
   const builtin = c === 'gzip' ? 'zlib' : 'zstd-napi';
   if (process.env.HULLSCAN_DECOMPRESS === 'builtin') return builtin;
+  // a process costs milliseconds to start: more than a small blob takes to inflate here
+  if (storedBytes !== undefined && storedBytes < CHILD_MIN_BYTES) return builtin;
   const cmd = c === 'gzip' ? 'igzip' : 'zstd';
   return onPath(cmd) ? cmd : builtin;
 }
@@ -93,8 +98,8 @@ function childProcess(cmd: string): Decompressor {
 }
 
 /** A streaming decompressor; in-process gzip uses 64 KiB output chunks (Node's 16 KiB default is 1.5× slower). */
-export function createDecompressor(c: Exclude<Compression, 'none'>): Decompressor {
-  const engine = pickEngine(c);
+export function createDecompressor(c: Exclude<Compression, 'none'>, storedBytes?: number): Decompressor {
+  const engine = pickEngine(c, storedBytes);
   if (engine === 'zlib') return inProcess(engine, createGunzip({ chunkSize: 64 * 1024 }));
   if (engine === 'zstd-napi') return inProcess(engine, new DecompressStream());
   return childProcess(engine);

@@ -28,8 +28,11 @@ export interface LayerFeed {
   destroy(): void;
 }
 
-/** Decompression and both hashes on this thread, from any readable stream (a registry response, a test). */
-export function streamFeed(stream: Readable, sink: FeedSink): LayerFeed {
+/**
+ * Decompression and both hashes on this thread, from any readable stream (a registry response, a
+ * test); `storedBytes`, when known, lets a small blob skip starting a decompressor process.
+ */
+export function streamFeed(stream: Readable, sink: FeedSink, storedBytes?: number): LayerFeed {
   const storedHash = createHash('sha256');
   const diffHash = createHash('sha256');
   let stored = 0;
@@ -70,7 +73,7 @@ export function streamFeed(stream: Readable, sink: FeedSink): LayerFeed {
     const first = Buffer.concat(head);
     const c = sniffCompression(first);
     if (c !== 'none') {
-      const d = createDecompressor(c);
+      const d = createDecompressor(c, storedBytes);
       decompressor = d;
       d.output.on('data', onTar);
       d.finished.catch((e: Error) => error(`${c} stream is corrupt or truncated (${e.message})`, e));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compress as zstdCompress } from 'zstd-napi';
 import { sha256, type TarEntry, tarball } from '../../test/support/hostile.js';
 import type { Analyzer } from '../core/analyzer.js';
@@ -225,6 +225,14 @@ describe('walkLayer', () => {
           { diffID: sha256(tar), digest: sha256(stored), location: 'x' },
           { position: 1, total: 1, analyzers: [probe] },
         );
+
+      // these blobs are small: put them on the thread anyway (it is what is under test)
+      beforeAll(() => {
+        process.env.HULLSCAN_INFLATE_WORKER_MIN_BYTES = '0';
+      });
+      afterAll(() => {
+        delete process.env.HULLSCAN_INFLATE_WORKER_MIN_BYTES;
+      });
 
       it('is available in CI (the build provides the worker)', () => {
         expect(workerFeedAvailable()).toBe(true);

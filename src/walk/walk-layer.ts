@@ -8,6 +8,18 @@ import type { FileRange } from './inflate-protocol.js';
 import { type FeedSink, type LayerFeed, streamFeed, workerFeed, workerFeedAvailable } from './layer-feed.js';
 import { basename, dirname, normalizeMemberPath } from './paths.js';
 
+/**
+ * Stored blobs at least this big are read, hashed and decompressed on a worker thread; smaller ones
+ * here, where they cost less than starting a thread (an image's own small layer over cached bases).
+ */
+export const WORKER_FEED_MIN_BYTES = 1 << 20;
+
+/** WORKER_FEED_MIN_BYTES, or HULLSCAN_INFLATE_WORKER_MIN_BYTES (tests put small blobs on the thread). */
+function workerFeedMinBytes(): number {
+  const v = Number(process.env.HULLSCAN_INFLATE_WORKER_MIN_BYTES);
+  return Number.isInteger(v) && v >= 0 ? v : WORKER_FEED_MIN_BYTES;
+}
+
 /** Limits that keep one hostile layer from exhausting the machine. */
 export interface WalkLimits {
   /** uncompressed bytes one layer may expand to */
@@ -342,9 +354,11 @@ export function walkLayer(
       },
       error: (message, cause) => corrupt(message, cause),
     };
-    if (input instanceof Readable) feed = streamFeed(input, sink);
-    else if (input.end >= input.start && workerFeedAvailable()) feed = workerFeed(input, sink);
-    else feed = streamFeed(openRange(input), sink);
+    if (input instanceof Readable) feed = streamFeed(input, sink, layer.size);
+    // a thread costs tens of milliseconds to start: worth it for a big blob, not for a small one
+    else if (input.end - input.start >= workerFeedMinBytes() && workerFeedAvailable())
+      feed = workerFeed(input, sink);
+    else feed = streamFeed(openRange(input), sink, input.end - input.start);
   });
 }
 
