@@ -32,6 +32,7 @@ describe('scan tasks in real (shortened) time', () => {
   let serve: ServerProcess;
   let bigId: string;
   let smallId: string;
+  let config: string;
 
   const call = (action: string, params: Any): Promise<Any> =>
     (
@@ -76,7 +77,7 @@ describe('scan tasks in real (shortened) time', () => {
       { desc: bigDesc, tag: 'big' },
       { desc: smallDesc, tag: 'small' },
     ]);
-    const config = path.join(work, 'config.json');
+    config = path.join(work, 'config.json');
     await writeFile(
       config,
       JSON.stringify({
@@ -175,6 +176,24 @@ describe('scan tasks in real (shortened) time', () => {
       ScanVirusProgress: 100,
     });
   }, 180_000);
+
+  it('the embedded server killed in the middle of a task: after a restart the task completes', async () => {
+    // the risk scan of the big image has not run yet: it reads the whole layer
+    const t = await call('CreateAssetImageScanTask', {
+      Images: [bigId, smallId],
+      ScanScope: 1,
+      ScanRisk: true,
+    });
+    for (const until = Date.now() + 30_000; (await detail(bigId)).ScanStatus !== 'SCANNING'; await sleep(20))
+      expect(Date.now()).toBeLessThan(until);
+    await serve.kill();
+    serve = await startServer(['--data', path.join(work, 'data'), '--config', config]);
+    // the killed scan's lease runs out (2 s) and it is queued again; the waiting image is sent again at start
+    expect(await untilEnd(t.TaskID)).toMatchObject({ ImageTotal: 2, ImageScanCnt: 2 });
+    expect((await call('DescribeAssetImageScanTask', {})).SubStatus).toBe('Success');
+    expect(await detail(bigId)).toMatchObject({ ScanStatus: 'SCANNED', ScanRiskProgress: 100 });
+    expect(await detail(smallId)).toMatchObject({ ScanStatus: 'SCANNED' });
+  }, 120_000);
 
   it('a scan setting fires at its time of day, every period, and says so', async () => {
     // ScanTime two "minutes" of the 6-second day after now; a day of 6 s makes a minute ~4 ms
