@@ -1,6 +1,8 @@
 import type { Component } from '../core/component.js';
 import type { RiskFinding, VirusFinding } from '../core/finding.js';
 import type { ImageDetail } from '../scan/detail.js';
+import type { HostStore } from './hosts.js';
+import type { RegistryStore } from './registries.js';
 import type { TaskStore } from './tasks.js';
 
 /** An account: the owner of every asset. No store call ever returns another account's data. */
@@ -177,6 +179,10 @@ export interface AccountSummary {
  * test suite for both. Postconditions are stated per method.
  */
 export interface Store extends TaskStore {
+  /** registries of each account and the images found in them */
+  readonly registries: RegistryStore;
+  /** hosts reported by agents, their images and containers */
+  readonly hosts: HostStore;
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   /**

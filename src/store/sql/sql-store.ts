@@ -35,6 +35,7 @@ import type {
   TaskStore,
 } from '../tasks.js';
 import { dayRange } from './day-range.js';
+import { SqlHostStore } from './host-store.js';
 import {
   COMPONENT_SORT_COLUMNS,
   componentWhere,
@@ -45,6 +46,7 @@ import {
   VIRUS_SORT_COLUMNS,
   VULNERABILITY_SORT_COLUMNS,
 } from './image-query.js';
+import { SqlRegistryStore } from './registry-store.js';
 import {
   componentColumns,
   componentRow,
@@ -134,12 +136,16 @@ export class SqlStore implements Store {
   readonly #now: () => Date;
   readonly #migrationTableSchema: string | undefined;
   readonly #tasks: SqlTaskStore;
+  readonly registries: SqlRegistryStore;
+  readonly hosts: SqlHostStore;
 
   constructor(db: Kysely<StoreDatabase>, ops: SqlDialectOps, options: SqlStoreOptions = {}) {
     this.#db = db;
     this.#ops = ops;
     this.#now = options.now ?? (() => new Date());
     this.#migrationTableSchema = options.migrationTableSchema;
+    this.registries = new SqlRegistryStore(db, ops, this.#now);
+    this.hosts = new SqlHostStore(db, ops, this.#now);
     this.#tasks = new SqlTaskStore(db, ops, this.#now, {
       writeImage: (trx, account, image, scanned) => this.#write(trx, account, image, scanned),
       replaceVulnerabilities: (trx, uin, imageId, rows, text) =>

@@ -1,8 +1,10 @@
+import type { HostTables } from './host-tables.js';
+import type { RegistryTables } from './registry-tables.js';
 /**
  * The store's tables as Kysely sees them (src/store/migrations creates them). Every dialect stores the
  * same shapes: text, integers (booleans as 0/1), JSON arrays as text, times as text.
  */
-export interface StoreDatabase {
+export interface StoreDatabase extends RegistryTables, HostTables {
   images: ImagesTable;
   image_names: ImageNamesTable;
   image_layers: ImageLayersTable;
