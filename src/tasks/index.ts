@@ -7,6 +7,7 @@ import { virusOptions } from '../scan/scanners.js';
 import type { Store } from '../store/store.js';
 import type { JobTicket } from '../store/tasks.js';
 import { workerName } from './runner.js';
+import type { ImageOpener } from './scan-job.js';
 import type { TaskService } from './service.js';
 import { TaskSystem } from './task-system.js';
 import { DEFAULT_TIMING, type TaskTiming } from './timing.js';
@@ -45,6 +46,8 @@ export interface StartTaskSystemOptions {
   imageRoots?: string[];
   timing?: Partial<TaskTiming>;
   virus?: VirusOptions;
+  /** opens `docker://` references of an account's registries (with their credentials) */
+  openImage?: ImageOpener;
   log?: (line: string) => void;
   onScanned?: (s: { ticket: JobTicket; layersRead: number; layersCached: number; bytesRead: number }) => void;
 }
@@ -88,6 +91,7 @@ export async function startTaskSystem(o: StartTaskSystemOptions): Promise<Runnin
         timeZone: o.timeZone,
         worker,
         layerCache,
+        openImage: o.openImage,
         virus: o.virus ?? virusOptions({}),
         onScanned: o.onScanned,
       });

@@ -6,7 +6,7 @@ import type { ScanProgress } from '../scan/scan-image.js';
 import type { VirusOptions } from '../scan/scanners.js';
 import type { Store } from '../store/store.js';
 import type { Completion, HeartbeatVerdict, JobTicket } from '../store/tasks.js';
-import { scanClaimed } from './scan-job.js';
+import { type ImageOpener, scanClaimed } from './scan-job.js';
 import type { TaskTiming } from './timing.js';
 
 /** A worker's name in the store: host, pid and a random part (a restarted process is a new worker). */
@@ -21,6 +21,7 @@ export interface RunnerOptions {
   timing: TaskTiming;
   worker: string;
   layerCache?: LayerCacheStore;
+  openImage?: ImageOpener;
   virus: VirusOptions;
   log: (line: string) => void;
   /** called after each scan this runner finished (tests and benchmarks count layer reads) */
@@ -89,6 +90,7 @@ export async function runTicket(ticket: JobTicket, o: RunnerOptions): Promise<vo
       dataDir: o.dataDir,
       timeZone: o.timeZone,
       layerCache: o.layerCache,
+      openImage: o.openImage,
       virus: o.virus,
       signal: abort.signal,
       onProgress: (p) => {

@@ -1,4 +1,5 @@
 import { BadInputError } from '../core/errors.js';
+import type { ImageSource } from '../core/image.js';
 import {
   openVulnDbIfPresent,
   osFromName,
@@ -13,8 +14,19 @@ import { openSource } from '../sources/open-source.js';
 import type { Account, ImageRecord, Store, VulnerabilityRow } from '../store/store.js';
 import type { Claimed } from '../store/tasks.js';
 
+/**
+ * Opens an image reference a plain openSource cannot (`docker://` images of an account's registry,
+ * with that registry's credentials); undefined when the reference is not one it handles.
+ */
+export type ImageOpener = (
+  account: Account,
+  reference: string,
+  signal: AbortSignal,
+) => Promise<ImageSource | undefined>;
+
 export interface ScanJobOptions {
   store: Store;
+  openImage?: ImageOpener;
   dataDir: string;
   timeZone: string;
   layerCache?: LayerCacheStore;
@@ -64,7 +76,8 @@ export async function scanClaimed(claimed: Claimed, o: ScanJobOptions): Promise<
     return rematchStored(account, claimed, o);
   }
   const plan = await scannerPlan(scannersOf(claimed.categories), o.dataDir, o.virus);
-  const source = await openSource(claimed.source);
+  const source =
+    (await o.openImage?.(account, claimed.source, o.signal)) ?? (await openSource(claimed.source));
   let result: Awaited<ReturnType<typeof scanSource>>;
   try {
     result = await scanSource(source, {

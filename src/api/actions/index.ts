@@ -13,7 +13,9 @@ import { describeAssetImageVirusList } from './DescribeAssetImageVirusList/index
 import { describeAssetImageVulList } from './DescribeAssetImageVulList/index.js';
 import { describeAssetSummary } from './DescribeAssetSummary/index.js';
 import { describeImageComponentList } from './DescribeImageComponentList/index.js';
+import { hostActions } from './host-actions.js';
 import { modifyAssetImageScanStop } from './ModifyAssetImageScanStop/index.js';
+import { registryActions } from './registry-actions.js';
 import { submitAssetImageIndex } from './SubmitAssetImageIndex/index.js';
 
 /** Every action the service answers. */
@@ -35,5 +37,7 @@ export function allActions(): Action[] {
     createAssetImageScanSetting,
     describeAssetImageScanSetting,
     addAssetImage,
+    ...registryActions(),
+    ...hostActions(),
   ] as Action[];
 }

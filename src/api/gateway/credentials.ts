@@ -65,6 +65,13 @@ const fileSchema = z.strictObject({
   workers: z.number().int().min(0).max(64).optional(),
   /** directories AddAssetImage may register images from (default DIR/images) */
   imageRoots: z.array(z.string().min(1).max(4096)).max(100).optional(),
+  /**
+   * addresses registries may be reached at beyond public ones: CIDRs (`10.0.0.0/8`, `127.0.0.1/32`) or
+   * host names; loopback, private, link-local and metadata addresses are refused unless listed here
+   */
+  registryAllow: z.array(z.string().min(1).max(300)).max(1000).optional(),
+  /** a host whose agent has not reported for this long is offline (default 3 report intervals) */
+  hostOfflineSeconds: z.number().int().min(1).max(86_400).optional(),
   /** the job system's clocks (src/tasks/timing.ts), checked when the task system starts */
   tasks: z.record(z.string(), z.number()).optional(),
   rateLimits: z
