@@ -8,9 +8,16 @@ import { checkTimeZone } from '../core/time.js';
 import { openVulnDbIfPresent, withVulnerabilities } from '../match/match-image.js';
 import { readSbom, type SbomIndex } from '../sbom/read-sbom.js';
 import { imageRecord } from '../scan/image-record.js';
-import { type ScanResult, scanImage } from '../scan/scan-image.js';
+import { type ScanProgress, type ScanResult, scanImage, scanSource } from '../scan/scan-image.js';
 import { type ScannerPlan, scannerPlan, virusOptions } from '../scan/scanners.js';
+import { openSource, type RegistryOptions } from '../sources/open-source.js';
 import { parsePlatform } from '../sources/platform.js';
+import {
+  cliRegistryError,
+  REGISTRY_FLAGS,
+  REGISTRY_USAGE,
+  registryFlags,
+} from '../sources/registry/cli-flags.js';
 import { openStore } from '../store/open-store.js';
 import { absoluteReference } from '../tasks/add-images.js';
 import { DEFAULT_LIMITS } from '../walk/walk-layer.js';
@@ -31,6 +38,7 @@ export const SCAN_USAGE = `usage: hullscan scan REF [--data DIR] [--format table
                      [--signatures PATH]... [--clamd SOCKET|HOST:PORT]
 REF: docker-archive:PATH[:REF|@N]  oci-archive:PATH[:REF]  oci:DIR[:REF]  a bare path (autodetected)
      sbom:PATH (CycloneDX 1.4–1.6 or SPDX 2.2/2.3 JSON, at most 256 MiB)
+${REGISTRY_USAGE}
 --scanners: default all four: vuln (match the inventory), secret (files, ENV, history), risk (config,
   build steps, files), virus (ClamAV-format signatures); none inventories only and stores nothing.
 --signatures: ClamAV signature files or folders (.hdb .hsb .ndb .cvd .cld; HULLSCAN_SIGNATURES, ':'-separated);
@@ -60,6 +68,7 @@ async function inventory(
     'max-layer-size'?: string;
   },
   plan: ScannerPlan,
+  registry?: RegistryOptions,
 ): Promise<{ result: ScanResult; sbom?: SbomIndex }> {
   if (ref.startsWith('sbom:')) {
     const file = ref.slice('sbom:'.length);
@@ -95,16 +104,30 @@ async function inventory(
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   try {
-    const result = await scanImage(ref, {
+    const platform = values.platform ? parsePlatform(values.platform) : undefined;
+    const opts = {
       dataDir: values.data ?? defaultDataDir(),
-      platform: values.platform ? parsePlatform(values.platform) : undefined,
+      platform,
       analyzers: plan.analyzers,
       imageChecks: plan.imageChecks,
       filesystemChecks: plan.filesystemChecks,
       limits,
       signal: controller.signal,
-      onProgress: (p) => progress?.update(p),
-    });
+      onProgress: (p: ScanProgress) => progress?.update(p),
+    };
+    if (registry) {
+      try {
+        const source = await openSource(ref, { platform, registry });
+        try {
+          return { result: await scanSource(source, opts) };
+        } finally {
+          await source.close();
+        }
+      } catch (e) {
+        throw cliRegistryError(ref, e);
+      }
+    }
+    const result = await scanImage(ref, opts);
     return { result };
   } finally {
     progress?.done();
@@ -131,6 +154,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       timezone: { type: 'string' },
       signatures: { type: 'string', multiple: true },
       clamd: { type: 'string' },
+      ...REGISTRY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -150,13 +174,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
   const matchVulns = filters.scanners.includes('vuln');
   const ref = positionals[0]!;
+  const registry = registryFlags(ref, values);
   const dataDir = values.data ?? defaultDataDir();
   const plan = await scannerPlan(
     ref.startsWith('sbom:') ? ['vuln'] : filters.scanners,
     dataDir,
     virusOptions({ signatures: values.signatures, clamd: values.clamd }),
   );
-  const { result, sbom } = await inventory(ref, values, plan);
+  const { result, sbom } = await inventory(ref, values, plan, registry);
   if (plan.errors.virus || plan.errors.risk) result.scannerErrors = plan.errors;
   if (plan.errors.virus) process.stderr.write(`hullscan: virus scan not done: ${plan.errors.virus}\n`);
   let record = imageRecord(result, timeZone, plan.scans);
@@ -177,7 +202,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
       if (!ref.startsWith('sbom:') && !values.platform)
         await store.setImageSource(localAccount(), {
           imageId: record.detail.ImageID,
-          reference: await absoluteReference(ref),
+          // a registry reference is recorded as given (never with its credentials)
+          reference: registry ? ref : await absoluteReference(ref),
         });
     } finally {
       await store.close();

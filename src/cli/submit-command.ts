@@ -3,15 +3,23 @@ import { submitRequest } from '../api/actions/SubmitAssetImageIndex/index.js';
 import { signTc3Request } from '../api/tc3/sign-tc3.js';
 import { BadInputError } from '../core/errors.js';
 import { imageRecord } from '../scan/image-record.js';
-import { scanImage } from '../scan/scan-image.js';
+import { scanImage, scanSource } from '../scan/scan-image.js';
 import { scannerPlan, virusOptions } from '../scan/scanners.js';
+import { openSource } from '../sources/open-source.js';
 import { parsePlatform } from '../sources/platform.js';
+import {
+  cliRegistryError,
+  REGISTRY_FLAGS,
+  REGISTRY_USAGE,
+  registryFlags,
+} from '../sources/registry/cli-flags.js';
 import { defaultDataDir } from './data-dir.js';
 import { firstCredential, generatedCredentialsFile } from './local-account.js';
 
 export const SUBMIT_USAGE = `usage: hullscan submit REF --server URL [--secret-id ID --secret-key KEY] [--data DIR] [--platform P]
   Scans REF here (layer cache in DIR) and stores the result in the server's inventory under the
-  credential's account. Credential: the flags, else HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY, else DIR/credentials.json.`;
+  credential's account. Credential: the flags, else HULLSCAN_SECRET_ID/HULLSCAN_SECRET_KEY, else DIR/credentials.json.
+  ${REGISTRY_USAGE}`;
 
 /** Calls one action of a hullscan (or TCSS) endpoint with TC3-HMAC-SHA256; returns `Response` or throws with the error code. */
 export async function callAction(
@@ -54,6 +62,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
       data: { type: 'string' },
       platform: { type: 'string' },
       timezone: { type: 'string' },
+      ...REGISTRY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +78,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   } catch {
     throw new BadInputError('--server', `"${values.server}" is not a URL`);
   }
+  const registry = registryFlags(positionals[0]!, values);
   const dataDir = values.data ?? defaultDataDir();
   const secretId = values['secret-id'] ?? process.env.HULLSCAN_SECRET_ID;
   const secretKey = values['secret-key'] ?? process.env.HULLSCAN_SECRET_KEY;
@@ -84,13 +94,28 @@ export async function submitCommand(argv: string[]): Promise<number> {
   // the secret, risk and virus scanners run here too (signatures from DATA/signatures,
   // HULLSCAN_SIGNATURES or HULLSCAN_CLAMD): the server gets the findings, never the files
   const plan = await scannerPlan(['secret', 'risk', 'virus'], dataDir, virusOptions({}));
-  const result = await scanImage(positionals[0]!, {
+  const ref = positionals[0]!;
+  const platform = values.platform ? parsePlatform(values.platform) : undefined;
+  const scanOpts = {
     dataDir,
-    platform: values.platform ? parsePlatform(values.platform) : undefined,
+    platform,
     analyzers: plan.analyzers,
     imageChecks: plan.imageChecks,
     filesystemChecks: plan.filesystemChecks,
-  });
+  };
+  let result: Awaited<ReturnType<typeof scanImage>>;
+  if (registry) {
+    try {
+      const source = await openSource(ref, { platform, registry });
+      try {
+        result = await scanSource(source, scanOpts);
+      } finally {
+        await source.close();
+      }
+    } catch (e) {
+      throw cliRegistryError(ref, e);
+    }
+  } else result = await scanImage(ref, scanOpts);
   if (plan.errors.virus) result.scannerErrors = plan.errors;
   const record = imageRecord(result, values.timezone ?? process.env.HULLSCAN_TIMEZONE ?? 'UTC', plan.scans);
   const r = await callAction(server, cred, 'SubmitAssetImageIndex', submitRequest(record));

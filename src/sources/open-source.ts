@@ -1,14 +1,72 @@
-import { stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import type { ImageSource } from '../core/image.js';
 import { DockerArchiveSource } from './docker-archive/docker-archive.js';
 import { DirFileSet, TarFileSet } from './file-set.js';
 import { OciLayoutSource } from './oci/oci-layout.js';
 import { hostPlatform, type Platform } from './platform.js';
+import { RegistrySource } from './registry/registry-source.js';
+import type { RegistryConnection } from './registry/types.js';
 import { TarIndex } from './tar-index.js';
+
+/** How to reach the registry of a `docker://` reference (skopeo's --creds, --cert-dir, --tls-verify=false). */
+export interface RegistryOptions {
+  username?: string;
+  password?: string;
+  /** `*.crt`: CA certificates; `client.cert` + `client.key`: a client certificate */
+  certDir?: string;
+  /** plain HTTP, or HTTPS without certificate verification */
+  insecure?: boolean;
+}
 
 export interface OpenOptions {
   platform?: Platform;
+  registry?: RegistryOptions;
+}
+
+const MAX_PEM = 1 << 20;
+
+async function readPem(file: string): Promise<string> {
+  const st = await stat(file);
+  if (!st.isFile() || st.size > MAX_PEM) throw new BadInputError(file, 'not a PEM file of at most 1 MiB');
+  return readFile(file, 'utf8');
+}
+
+/** The connection for `host` from registry options (certificates read from --cert-dir). */
+export async function registryConnection(host: string, o: RegistryOptions = {}): Promise<RegistryConnection> {
+  const conn: RegistryConnection = { host, insecure: o.insecure, username: o.username, password: o.password };
+  if (o.certDir) {
+    let entries: string[];
+    try {
+      entries = (await readdir(o.certDir)).sort();
+    } catch {
+      throw new BadInputError(o.certDir, '--cert-dir is not a readable directory');
+    }
+    const ca = await Promise.all(
+      entries.filter((e) => e.endsWith('.crt')).map((e) => readPem(join(o.certDir!, e))),
+    );
+    if (ca.length) conn.ca = ca;
+    const hasCert = entries.includes('client.cert');
+    const hasKey = entries.includes('client.key');
+    if (hasCert !== hasKey)
+      throw new BadInputError(o.certDir, 'client.cert and client.key must be given together');
+    if (hasCert)
+      conn.clientCert = {
+        cert: await readPem(join(o.certDir, 'client.cert')),
+        key: await readPem(join(o.certDir, 'client.key')),
+      };
+  }
+  return conn;
+}
+
+/** Opens `docker://HOST/REPO[:TAG|@DIGEST]`. */
+async function openRegistry(input: string, opts: OpenOptions): Promise<ImageSource> {
+  const rest = input.slice('docker://'.length);
+  const host = rest.slice(0, Math.max(0, rest.indexOf('/')));
+  if (!host) throw new BadInputError(input, 'a registry reference is docker://HOST/REPO[:TAG|@DIGEST]');
+  const conn = await registryConnection(host, opts.registry);
+  return new RegistrySource(rest, conn, { platform: opts.platform });
 }
 
 /** A parsed skopeo-style reference: `docker-archive:PATH[:REF]`, `oci-archive:PATH[:REF]`, `oci:DIR[:REF]`, or a bare path. */
@@ -45,10 +103,12 @@ export async function parseReference(input: string): Promise<ParsedReference> {
       return { transport: t, ...(await splitPathRef(rest)) };
     }
   }
+  if (input.startsWith('docker://'))
+    throw new BadInputError(input, 'a registry reference has no local path (open it with openSource)');
   if (/^(docker|docker-daemon|containers-storage|dir):/.test(input)) {
     throw new BadInputError(
       input,
-      'transport not supported yet (use docker-archive:, oci-archive:, oci: or a path)',
+      'transport not supported yet (use docker://, docker-archive:, oci-archive:, oci: or a path)',
     );
   }
   return { transport: 'auto', ...(await splitPathRef(input)) };
@@ -56,6 +116,7 @@ export async function parseReference(input: string): Promise<ParsedReference> {
 
 /** Opens an image by reference, autodetecting bare paths (OCI layout directory, docker-archive, oci-archive). */
 export async function openSource(input: string, opts: OpenOptions = {}): Promise<ImageSource> {
+  if (input.startsWith('docker://')) return openRegistry(input, opts);
   const parsed = await parseReference(input);
   const platform = opts.platform ?? hostPlatform();
   const platformGiven = opts.platform !== undefined;

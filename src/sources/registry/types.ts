@@ -74,3 +74,8 @@ export type OpenRegistryImage = (
   connection: RegistryConnection,
   options?: { platform?: Platform; signal?: AbortSignal },
 ) => Promise<ImageSource>;
+
+/** Added for tests and tuning: the `n=` page size of catalog and tag list requests (default 1000). */
+export interface RegistryConnection {
+  pageSize?: number;
+}
