@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RegistryService } from '../registries/service.js';
 import type { Account, Store } from '../store/store.js';
 import type { TaskService } from '../tasks/service.js';
 
@@ -11,6 +12,8 @@ export interface RequestContext {
   store: Store;
   /** the job system (tasks, stop, settings, AddAssetImage); undefined where none runs */
   tasks?: TaskService;
+  /** registries: address policy, sealed passwords, sync (the registry actions) */
+  registries?: RegistryService;
   /** IANA zone for `YYYY-MM-DD HH:MM:SS` times (DESIGN §3) */
   timeZone: string;
 }

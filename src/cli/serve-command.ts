@@ -12,6 +12,10 @@ import { createApiServer } from '../api/gateway/server.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
 import { startBackgroundRematch } from '../match/rematch-worker.js';
+import { registryImageOpener } from '../registries/open-image.js';
+import { loadSecretsKey, secretBox } from '../registries/secrets.js';
+import { RegistryService } from '../registries/service.js';
+import { addressPolicy } from '../sources/registry/address-policy.js';
 import { openStore } from '../store/open-store.js';
 import { type RunningTaskSystem, startTaskSystem, timingFrom } from '../tasks/index.js';
 import { defaultDataDir } from './data-dir.js';
@@ -108,9 +112,23 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
   const credentials = asBadInput(file ?? 'environment', () => loadCredentials({ file, env }));
   const lifted = process.env.HULLSCAN_RATE_LIMIT === '0';
+  // registry passwords are sealed with this key (HULLSCAN_SECRETS_KEY, else DIR/secrets.key): every
+  // node that opens registry images needs the same one
+  let registries: RegistryService;
+  let policy: ReturnType<typeof addressPolicy>;
+  let secretsKey: Buffer;
+  try {
+    secretsKey = await loadSecretsKey({ env: process.env, dataDir });
+    policy = addressPolicy(config.registryAllow ?? []);
+    registries = new RegistryService({ policy, secrets: secretBox(secretsKey) });
+  } catch (e) {
+    await store.close();
+    throw new BadInputError(configFile ?? 'HULLSCAN_SECRETS_KEY', (e as Error).message, { cause: e });
+  }
   let tasks: RunningTaskSystem;
   try {
     tasks = await startTaskSystem({
+      openImage: registryImageOpener(store, secretsKey, policy),
       store,
       dataDir,
       timeZone,
@@ -128,6 +146,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     server = createApiServer({
       tasks: tasks.service,
+      registries,
       actions: allActions(),
       credentials,
       store,

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { readCredentialsFile, type ServiceConfig } from '../api/gateway/credentials.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
+import { registryImageOpener } from '../registries/open-image.js';
+import { loadSecretsKey } from '../registries/secrets.js';
+import { addressPolicy } from '../sources/registry/address-policy.js';
 import { openStore } from '../store/open-store.js';
 import { isPostgresUrl, maskUrl } from '../store/postgres/postgres-store.js';
 import { startTaskSystem, timingFrom } from '../tasks/index.js';
@@ -58,6 +61,18 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const dataDir = values.data ?? defaultDataDir();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const store = await openStore(dataDir, { databaseUrl });
+  let openImage: ReturnType<typeof registryImageOpener>;
+  try {
+    // the serve nodes' key (HULLSCAN_SECRETS_KEY) opens the registries' sealed passwords
+    openImage = registryImageOpener(
+      store,
+      await loadSecretsKey({ env: process.env, dataDir }),
+      addressPolicy(config.registryAllow ?? []),
+    );
+  } catch (e) {
+    await store.close();
+    throw new BadInputError('HULLSCAN_SECRETS_KEY', (e as Error).message, { cause: e });
+  }
   const tally = { images: 0, layersRead: 0, layersCached: 0, bytesRead: 0 };
   let system: Awaited<ReturnType<typeof startTaskSystem>>;
   try {
@@ -67,6 +82,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
       timeZone,
       databaseUrl,
       workers: concurrency,
+      openImage,
       timing,
       log,
       onScanned: (r) => {

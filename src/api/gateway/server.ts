@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { RegistryService } from '../../registries/service.js';
 import type { Store } from '../../store/store.js';
 import type { TaskService } from '../../tasks/service.js';
 import type { Action, RequestContext } from '../action.js';
@@ -20,6 +21,8 @@ export interface ApiServerOptions {
   store: Store;
   /** the job system; actions that start or stop scans answer FailedOperation without it */
   tasks?: TaskService;
+  /** the registry service the registry actions use (address policy, password key) */
+  registries?: RegistryService;
   /** IANA zone handed to actions (RequestContext.timeZone) */
   timeZone: string;
   /** requests per second per (account uin, action); 0 = unlimited; default 20 */
@@ -83,6 +86,7 @@ class Gateway {
   readonly #log: ((line: string) => void) | undefined;
   readonly #store: Store;
   readonly #tasks: TaskService | undefined;
+  readonly #registries: RegistryService | undefined;
   readonly #timeZone: string;
 
   constructor(opts: ApiServerOptions) {
@@ -103,6 +107,7 @@ class Gateway {
     this.#log = opts.log;
     this.#store = opts.store;
     this.#tasks = opts.tasks;
+    this.#registries = opts.registries;
     this.#timeZone = opts.timeZone;
   }
 
@@ -250,6 +255,7 @@ class Gateway {
       language: call.language,
       store: this.#store,
       tasks: this.#tasks,
+      registries: this.#registries,
       timeZone: this.#timeZone,
       ...(region !== undefined && { region }),
     };

@@ -18,6 +18,7 @@ import { runCli } from '../../../test/support/fixtures.js';
 import { type ServerProcess, startServer } from '../../../test/support/server.js';
 import type { Component } from '../../core/component.js';
 import { alice, bob, imageId, record } from '../contract/fixtures.js';
+import { registryContract } from '../contract/registry-contract.js';
 import { storeContract } from '../contract/store-contract.js';
 import { taskContract } from '../contract/task-contract.js';
 import { storeMigrations } from '../migrations/migrations.js';
@@ -107,6 +108,7 @@ describe('PostgreSQL is reachable', () => {
 describe.skipIf(skip)('PostgreSQL store', () => {
   storeContract('PostgreSQL', freshStore);
   taskContract('PostgreSQL', freshStore);
+  registryContract('PostgreSQL', freshStore);
 
   it('masks a URL password in messages', async () => {
     expect(maskUrl('postgres://u:hunter2@h:5432/d')).toBe('postgres://u:***@h:5432/d');
