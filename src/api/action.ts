@@ -14,6 +14,8 @@ export interface RequestContext {
   tasks?: TaskService;
   /** registries: address policy, sealed passwords, sync (the registry actions) */
   registries?: RegistryService;
+  /** a host whose agent has not reported for this long is offline (serve's `hostOfflineSeconds`) */
+  hostOfflineSeconds?: number;
   /** IANA zone for `YYYY-MM-DD HH:MM:SS` times (DESIGN §3) */
   timeZone: string;
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BadInputError } from '../core/errors.js';
+import { RegistryError } from '../sources/registry/types.js';
+import { AGENT_USAGE, agentCommand } from './agent-command.js';
 import { DB_USAGE, dbCommand } from './db-command.js';
 import { SCAN_USAGE, scanCommand } from './scan-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
@@ -13,6 +15,7 @@ commands:
   serve         answer the TCSS API (tcss 2020-11-01, TC3 and v1 signatures) for that store
   submit REF    scan an image here and store the result in a running server's inventory
   worker        scan queued images from the PostgreSQL queue serve nodes share
+  agent         report this host's images and containers (Docker Engine API) to a server, scan them here
   db            import advisories (OSV, Debian tracker, Alpine secdb) and re-match stored images
   version       print the version
 
@@ -23,6 +26,8 @@ ${SERVE_USAGE}
 ${SUBMIT_USAGE}
 
 ${WORKER_USAGE}
+
+${AGENT_USAGE}
 
 ${DB_USAGE}
 
@@ -52,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         return await submitCommand(rest);
       case 'worker':
         return await workerCommand(rest);
+      case 'agent':
+        return await agentCommand(rest);
       case 'db':
         return await dbCommand(rest);
       case 'version':
@@ -69,6 +76,11 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const err = e as Error & { code?: string };
+    if (e instanceof RegistryError) {
+      // a registry that refused or failed: the user's input or the registry, not hullscan
+      process.stderr.write(`hullscan: registry ${e.code}: ${oneLine(e.message)}\n`);
+      return 2;
+    }
     if (e instanceof BadInputError) {
       process.stderr.write(
         `hullscan: ${e.message.startsWith('usage: ') ? e.message.slice(7) : oneLine(e.message)}\n`,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allActions } from '../api/actions/index.js';
+import { sweepHosts } from '../api/actions/ReportAssetHostState/index.js';
 import {
   CredentialConfigError,
   loadCredentials,
@@ -142,11 +143,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     await store.close();
     throw e;
   }
+  // hosts whose agents stopped reporting while no node was up are offline from the start; then every 5 s
+  await sweepHosts(store, 5_000);
   let server: ReturnType<typeof createApiServer>;
   try {
     server = createApiServer({
       tasks: tasks.service,
       registries,
+      hostOfflineSeconds: config.hostOfflineSeconds,
       actions: allActions(),
       credentials,
       store,

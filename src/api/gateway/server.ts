@@ -23,6 +23,8 @@ export interface ApiServerOptions {
   tasks?: TaskService;
   /** the registry service the registry actions use (address policy, password key) */
   registries?: RegistryService;
+  /** the config's hostOfflineSeconds, for the host report action */
+  hostOfflineSeconds?: number;
   /** IANA zone handed to actions (RequestContext.timeZone) */
   timeZone: string;
   /** requests per second per (account uin, action); 0 = unlimited; default 20 */
@@ -87,6 +89,7 @@ class Gateway {
   readonly #store: Store;
   readonly #tasks: TaskService | undefined;
   readonly #registries: RegistryService | undefined;
+  readonly #hostOfflineSeconds: number | undefined;
   readonly #timeZone: string;
 
   constructor(opts: ApiServerOptions) {
@@ -108,6 +111,7 @@ class Gateway {
     this.#store = opts.store;
     this.#tasks = opts.tasks;
     this.#registries = opts.registries;
+    this.#hostOfflineSeconds = opts.hostOfflineSeconds;
     this.#timeZone = opts.timeZone;
   }
 
@@ -256,6 +260,7 @@ class Gateway {
       store: this.#store,
       tasks: this.#tasks,
       registries: this.#registries,
+      hostOfflineSeconds: this.#hostOfflineSeconds,
       timeZone: this.#timeZone,
       ...(region !== undefined && { region }),
     };

@@ -18,6 +18,7 @@ import { runCli } from '../../../test/support/fixtures.js';
 import { type ServerProcess, startServer } from '../../../test/support/server.js';
 import type { Component } from '../../core/component.js';
 import { alice, bob, imageId, record } from '../contract/fixtures.js';
+import { hostContract } from '../contract/host-contract.js';
 import { registryContract } from '../contract/registry-contract.js';
 import { storeContract } from '../contract/store-contract.js';
 import { taskContract } from '../contract/task-contract.js';
@@ -108,6 +109,7 @@ describe('PostgreSQL is reachable', () => {
 describe.skipIf(skip)('PostgreSQL store', () => {
   storeContract('PostgreSQL', freshStore);
   taskContract('PostgreSQL', freshStore);
+  hostContract('PostgreSQL', freshStore);
   registryContract('PostgreSQL', freshStore);
 
   it('masks a URL password in messages', async () => {

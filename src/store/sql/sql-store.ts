@@ -108,6 +108,14 @@ const CATEGORIES = ['vul', 'virus', 'risk'] as const satisfies readonly (keyof S
 const ALL_CATEGORIES: ScanCategories = { vul: true, virus: true, risk: true };
 
 /** The images columns a save leaves as stored when it did not scan the category (a task's partial scan). */
+/** Columns host reports maintain (src/store/sql/host-store.ts): a save of the image keeps them. */
+const HOST_MAINTAINED: readonly (keyof ImagesTable)[] = [
+  'host_cnt',
+  'container_cnt',
+  'super_node_cnt',
+  'agent_error',
+];
+
 const KEPT_UNLESS_SCANNED: Record<keyof ScanCategories, readonly (keyof ImagesTable)[]> = {
   vul: [
     'vul_cnt',
@@ -338,7 +346,11 @@ export class SqlStore implements Store {
       ...(image.risks ? riskCounts(image.risks) : {}),
       ...(image.viruses ? { virus_cnt: image.viruses.length } : {}),
     };
-    const kept = new Set(CATEGORIES.flatMap((c) => (scanned[c] ? [] : KEPT_UNLESS_SCANNED[c])));
+    // where the image runs is the agents' to say (hosts reports), whatever a scan's detail carries
+    const kept = new Set<keyof ImagesTable>([
+      ...HOST_MAINTAINED,
+      ...CATEGORIES.flatMap((c) => (scanned[c] ? [] : KEPT_UNLESS_SCANNED[c])),
+    ]);
     const updated = Object.fromEntries(
       Object.entries(columns).filter(([column]) => !kept.has(column as keyof ImagesTable)),
     );

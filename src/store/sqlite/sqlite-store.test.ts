@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alice, bob, imageId, record } from '../contract/fixtures.js';
+import { hostContract } from '../contract/host-contract.js';
 import { registryContract } from '../contract/registry-contract.js';
 import { storeContract } from '../contract/store-contract.js';
 import { taskContract } from '../contract/task-contract.js';
@@ -24,6 +25,7 @@ storeContract('SQLite in memory', () => openSqliteStore(':memory:'));
 storeContract('SQLite file', () => openSqliteStore(tempFile()));
 taskContract('SQLite in memory', () => openSqliteStore(':memory:'));
 taskContract('SQLite file', () => openSqliteStore(tempFile()));
+hostContract('SQLite file', () => openSqliteStore(tempFile()));
 registryContract('SQLite in memory', () => openSqliteStore(':memory:'));
 
 /** A clock the test moves. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Action } from '../../action.js';
+import { sweepHosts } from '../ReportAssetHostState/index.js';
 
 const request = z.strictObject({});
 
-/** The image-related fields of DescribeAssetSummaryResponse; host/process/app fields come with the agent. */
+/** DescribeAssetSummaryResponse; process/app/port fields have no source here and stay 0. */
 export interface AssetSummary {
   AppCnt: number;
   ContainerCnt: number;
@@ -34,23 +35,25 @@ export interface AssetSummary {
   UnScannedImageCnt: number;
 }
 
-/** DescribeAssetSummary: counts over the account's images (hosts and containers: from agents, later). */
+/** DescribeAssetSummary: counts over the account's images, and its hosts and containers from agent reports. */
 export const describeAssetSummary: Action<z.infer<typeof request>, AssetSummary> = {
   name: 'DescribeAssetSummary',
   request,
   async handle(_req, ctx) {
+    await sweepHosts(ctx.store);
     const s = await ctx.store.summary(ctx.account, ctx.timeZone);
+    const h = await ctx.store.hosts.counts(ctx.account);
     return {
       AppCnt: 0,
-      ContainerCnt: s.containerCount,
-      ContainerPause: 0,
-      ContainerRunning: 0,
-      ContainerStop: 0,
+      ContainerCnt: h.containers,
+      ContainerPause: h.paused,
+      ContainerRunning: h.running,
+      ContainerStop: h.stopped,
       CreateTime: '',
       DbCnt: 0,
       ImageCnt: s.imageCount,
-      HostOnline: 0,
-      HostCnt: s.hostCount,
+      HostOnline: h.online,
+      HostCnt: h.hosts,
       ImageHasRiskInfoCnt: s.withRisks,
       ImageHasVirusCnt: s.withVirus,
       ImageHasVulsCnt: s.withVuls,
@@ -61,8 +64,8 @@ export const describeAssetSummary: Action<z.infer<typeof request>, AssetSummary>
       LatestImageScanTime: s.latestScanTime,
       ImageUnsafeCnt: s.unsafe,
       HostUnInstallCnt: 0,
-      SuperNodeCnt: s.superNodeCount,
-      SuperNodeRunningCnt: 0,
+      SuperNodeCnt: h.superNodes,
+      SuperNodeRunningCnt: h.superNodesOnline,
       TodayNewImageCnt: s.todayNew,
       TodayUnsafeImageCnt: s.todayUnsafe,
       RecommendedFixImageCnt: s.withVuls,
