@@ -7,7 +7,7 @@
  * reports refused or ignored with the state unchanged.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,6 +134,8 @@ describe.skipIf(skip)('host agent on podman Engine APIs', () => {
       scansPerCycle: 2,
       log: () => undefined,
     });
+    const credentialFile = path.join(dir, 'agent-b.credential');
+    await writeFile(credentialFile, `${key.secretId}:${key.secretKey}\n`, { mode: 0o600 });
     agentB = spawn(
       process.execPath,
       [
@@ -141,10 +143,9 @@ describe.skipIf(skip)('host agent on podman Engine APIs', () => {
         'agent',
         '--server',
         `http://${endpoint}`,
-        '--secret-id',
-        key.secretId,
-        '--secret-key',
-        key.secretKey,
+        // the credential from a file, as operators keep it out of the process list
+        '--credential',
+        `@${credentialFile}`,
         '--docker-host',
         hostB.dockerHost,
         '--interval',

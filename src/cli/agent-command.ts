@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startAgent } from '../agent/agent.js';
 import { EngineClient, socketPathOf } from '../agent/engine.js';
@@ -6,7 +7,7 @@ import { BadInputError } from '../core/errors.js';
 import { defaultDataDir } from './data-dir.js';
 import { callAction } from './submit-command.js';
 
-export const AGENT_USAGE = `usage: hullscan agent --server URL [--secret-id ID --secret-key KEY] [--docker-host unix:///PATH]
+export const AGENT_USAGE = `usage: hullscan agent --server URL [--credential ID:KEY|@FILE | --secret-id ID --secret-key KEY] [--docker-host unix:///PATH]
        [--interval SECONDS] [--super-node] [--host-id ID] [--data DIR] [--scans-per-cycle N]
        [--max-export-bytes N] [--once]
   Reports this host's Engine images and containers (Docker or podman API) to the server on start,
@@ -25,6 +26,28 @@ function agentVersion(): string {
   }
 }
 
+/**
+ * `--credential ID:KEY`, or `--credential @FILE` whose first line is `ID:KEY` (a file keeps the key out
+ * of the process list).
+ */
+async function readCredential(v: string): Promise<{ secretId: string; secretKey: string }> {
+  let text = v;
+  if (v.startsWith('@')) {
+    try {
+      text = (await readFile(v.slice(1), 'utf8')).split(/\r?\n/)[0] ?? '';
+    } catch (e) {
+      throw new BadInputError(
+        '--credential',
+        `cannot read ${v.slice(1)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+  }
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon === text.length - 1)
+    throw new BadInputError('--credential', 'must be SECRETID:SECRETKEY or @FILE holding that');
+  return { secretId: text.slice(0, colon).trim(), secretKey: text.slice(colon + 1).trim() };
+}
+
 /** `hullscan agent`: runs until SIGINT/SIGTERM (or one cycle with --once). */
 export async function agentCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -33,6 +56,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
       server: { type: 'string' },
       'secret-id': { type: 'string' },
       'secret-key': { type: 'string' },
+      credential: { type: 'string' },
       'docker-host': { type: 'string' },
       interval: { type: 'string' },
       'super-node': { type: 'boolean' },
@@ -56,8 +80,9 @@ export async function agentCommand(argv: string[]): Promise<number> {
   } catch {
     throw new BadInputError('--server', `"${values.server}" is not a URL`);
   }
-  const secretId = values['secret-id'] ?? process.env.HULLSCAN_SECRET_ID;
-  const secretKey = values['secret-key'] ?? process.env.HULLSCAN_SECRET_KEY;
+  const fromFlag = values.credential ? await readCredential(values.credential) : undefined;
+  const secretId = fromFlag?.secretId ?? values['secret-id'] ?? process.env.HULLSCAN_SECRET_ID;
+  const secretKey = fromFlag?.secretKey ?? values['secret-key'] ?? process.env.HULLSCAN_SECRET_KEY;
   if (!secretId || !secretKey)
     throw new BadInputError(
       'credential',

@@ -193,6 +193,23 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       for (const r of records) await store.saveImage(account, r);
     }
 
+    it('a save of a stored image keeps where it runs (HostCnt, ContainerCnt, SuperNodeCnt, AgentError: the host reports own them)', async () => {
+      await store.saveImage(
+        alice,
+        record(1, { HostCnt: 2, ContainerCnt: 5, SuperNodeCnt: 1, AgentError: 'export failed' }),
+      );
+      await store.saveImage(
+        alice,
+        record(1, { HostCnt: 0, ContainerCnt: 0, SuperNodeCnt: 0, AgentError: '', VulCnt: 3 }),
+      );
+      expect(await store.getImage(alice, imageId(1))).toMatchObject({
+        HostCnt: 2,
+        ContainerCnt: 5,
+        SuperNodeCnt: 1,
+        AgentError: 'export failed',
+      });
+    });
+
     describe('schema', () => {
       it('migrates again without error or data loss', async () => {
         await store.saveImage(alice, record(1));

@@ -367,9 +367,15 @@ export function taskContract(name: string, make: () => Promise<Store>): void {
           risks: [],
           viruses: [],
         };
+        const before = (await store.getImage(alice, imageId(1)))!;
         expect(await store.complete(t1!, 'w1', { record: fresh, bytesDone: 900 }, T0 + 1010)).toBe(true);
         expect(await store.getImage(alice, imageId(1))).toEqual({
           ...fresh.detail,
+          // where the image runs is the host reports' to say: a scan keeps it
+          HostCnt: before.HostCnt,
+          ContainerCnt: before.ContainerCnt,
+          SuperNodeCnt: before.SuperNodeCnt,
+          AgentError: before.AgentError,
           Status: 5,
           ScanStatus: 'SCANNED',
           ScanError: '',
