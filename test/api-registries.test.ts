@@ -21,6 +21,7 @@ import { allActions } from '../src/api/actions/index.js';
 import { registryActions } from '../src/api/actions/registry-actions.js';
 import { staticCredentials } from '../src/api/gateway/credentials.js';
 import { createApiServer } from '../src/api/gateway/server.js';
+import { vulnDbFile } from '../src/match/match-image.js';
 import { registryImageOpener } from '../src/registries/open-image.js';
 import { secretBox } from '../src/registries/secrets.js';
 import { RegistryService } from '../src/registries/service.js';
@@ -28,6 +29,7 @@ import { addressPolicy } from '../src/sources/registry/address-policy.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Account, Store } from '../src/store/store.js';
 import { type RunningTaskSystem, startTaskSystem } from '../src/tasks/index.js';
+import { openVulnDb } from '../src/vulndb/vulndb.js';
 import { imageOfLayers } from './support/dir-image.js';
 import { assertTools, requireTools } from './support/fixtures.js';
 import { closeRegistry, REGISTRY_TOOLS, startRegistry, type TestRegistry } from './support/registry.js';
@@ -197,6 +199,28 @@ describe.skipIf(skip)('registry actions against a real docker-registry (basic au
     await registry.push(`oci:${layouts.other}:latest`, 'team/app:old');
     await registry.push(`oci:${layouts.other}:latest`, 'tool:latest');
 
+    // one advisory for the risky image's libgamma, so vulnerability counts are compared too (not 0 = 0)
+    const osv = path.join(work, 'osv');
+    await mkdir(osv);
+    await writeFile(
+      path.join(osv, 'DEBIAN-HULLSCAN-TEST-1.json'),
+      JSON.stringify({
+        id: 'DEBIAN-HULLSCAN-TEST-1',
+        modified: '2024-01-01T00:00:00Z',
+        published: '2024-01-01T00:00:00Z',
+        summary: 'libgamma test advisory',
+        affected: [
+          {
+            package: { ecosystem: 'Debian:12', name: 'libgamma' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0-2' }] }],
+          },
+        ],
+      }),
+    );
+    await mkdir(path.join(work, 'data'), { recursive: true });
+    const vulndb = await openVulnDb(vulnDbFile(path.join(work, 'data')));
+    await vulndb.importFeeds([osv]);
+    await vulndb.close();
     store = await openStore(path.join(work, 'data'));
     const key = randomBytes(32);
     openerKey = key;
@@ -456,6 +480,7 @@ describe.skipIf(skip)('registry actions against a real docker-registry (basic au
       const ours = await c().DescribeAssetImageDetail({ ImageID: id });
       for (const f of ['VulCnt', 'RiskCnt', 'VirusCnt', 'SensitiveInfoCnt', 'OsName', 'Size'] as const)
         expect([tag, f, ours[f]]).toEqual([tag, f, theirs[f]]);
+      expect([tag, ours.VulCnt]).toEqual([tag, tag === '2.0' ? 1 : 0]);
       expect([mine.VulCnt, mine.RiskCnt, mine.VirusCnt, mine.OsName]).toEqual([
         theirs.VulCnt,
         theirs.RiskCnt,
