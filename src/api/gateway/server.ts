@@ -23,6 +23,11 @@ export interface ApiServerOptions {
   tasks?: TaskService;
   /** the registry service the registry actions use (address policy, password key) */
   registries?: RegistryService;
+  /**
+   * The web console: answers (and returns true for) the requests that are its own — GETs of its pages
+   * and assets carrying no API action or signature; its pages call the API like any client.
+   */
+  console?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** the config's hostOfflineSeconds, for the host report action */
   hostOfflineSeconds?: number;
   /** IANA zone handed to actions (RequestContext.timeZone) */
@@ -56,6 +61,8 @@ const TRACE_ID = /^[\x21-\x7e]{1,128}$/;
 export function createApiServer(opts: ApiServerOptions): Server {
   const gateway = new Gateway(opts);
   const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
+    // the web console's pages and assets (plain GETs that are not API calls); everything else is the API
+    if (opts.console?.(req, res)) return;
     gateway.serve(req, res).catch(() => res.destroy());
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => gateway.clientError(err, socket));
