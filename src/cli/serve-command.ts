@@ -10,6 +10,7 @@ import {
   type ServiceConfig,
 } from '../api/gateway/credentials.js';
 import { createApiServer } from '../api/gateway/server.js';
+import { consoleHandler } from '../console/serve.js';
 import { BadInputError } from '../core/errors.js';
 import { checkTimeZone } from '../core/time.js';
 import { startBackgroundRematch } from '../match/rematch-worker.js';
@@ -151,6 +152,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       tasks: tasks.service,
       registries,
       hostOfflineSeconds: config.hostOfflineSeconds,
+      console: consoleHandler(),
       actions: allActions(),
       credentials,
       store,
@@ -174,6 +176,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const hostPort = `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   process.stdout.write(
     `hullscan API (tcss 2020-11-01) listening on http://${hostPort}\n` +
+      `  console: http://${hostPort}/ (sign in with a SecretId/SecretKey of an account)\n` +
       `  SDK: new tcss.v20201101.Client({ credential: { secretId, secretKey }, profile: { httpProfile: { endpoint: '${hostPort}', protocol: 'http://' } } })\n` +
       `  CLI: hullscan submit IMAGE --server http://${hostPort}\n`,
   );
