@@ -176,7 +176,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const hostPort = `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   process.stdout.write(
     `hullscan API (tcss 2020-11-01) listening on http://${hostPort}\n` +
-      `  console: http://${hostPort}/ (sign in with a SecretId/SecretKey of an account)\n` +
+      `  console: http://${hostPort}/ (sign in with an account credential)\n` +
       `  SDK: new tcss.v20201101.Client({ credential: { secretId, secretKey }, profile: { httpProfile: { endpoint: '${hostPort}', protocol: 'http://' } } })\n` +
       `  CLI: hullscan submit IMAGE --server http://${hostPort}\n`,
   );
