@@ -192,9 +192,29 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
 export async function startRegistry(
   opts: { auth?: RegistryAuth; tls?: boolean; clientCert?: boolean; tokenExpiresIn?: number } = {},
 ): Promise<TestRegistry> {
-  const auth = opts.auth ?? 'none';
   const dir = await mkdtemp(path.join(tmpdir(), 'hullscan-registry-'));
-  const port = await freePort();
+  // a free port is only free until someone takes it: another test file's server may bind it first
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRegistryOn(await freePort(), dir, opts);
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof PortTaken)) {
+        await rm(dir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+  }
+}
+
+/** docker-registry could not bind its port (taken between freePort and its start). */
+class PortTaken extends Error {}
+
+async function startRegistryOn(
+  port: number,
+  dir: string,
+  opts: { auth?: RegistryAuth; tls?: boolean; clientCert?: boolean; tokenExpiresIn?: number },
+): Promise<TestRegistry> {
+  const auth = opts.auth ?? 'none';
   const user = 'tester';
   const password = 's3cret-pa55';
   const lines = [
@@ -277,7 +297,20 @@ export async function startRegistry(
       child.stderr?.on('data', (d: Buffer) => {
         err = (err + d.toString()).slice(-4000);
       });
-      await waitForPort(port, child, () => err);
+      try {
+        await waitForPort(port, child, () => err);
+      } catch (e) {
+        if (/address already in use/i.test(err)) throw new PortTaken(`port ${port} was taken: ${err}`);
+        throw e;
+      }
+      // the port answering may be someone else's: ours is alive and did not fail to bind
+      await new Promise((r) => setTimeout(r, 300));
+      if (child.exitCode !== null || /address already in use/i.test(err)) {
+        const e = err;
+        await this.stop();
+        if (/address already in use/i.test(e)) throw new PortTaken(`port ${port} was taken: ${e}`);
+        throw new Error(`docker-registry exited: ${e}`);
+      }
     },
     async stop() {
       const c = child;
@@ -295,7 +328,12 @@ export async function startRegistry(
       await run('skopeo', [...args, src, `docker://${host}/${dest}`], { timeout: 60_000 });
     },
   };
-  await reg.start();
+  try {
+    await reg.start();
+  } catch (e) {
+    await tokenServer?.close();
+    throw e;
+  }
   const stop = reg.stop;
   reg.stop = async () => {
     await stop();
