@@ -40,6 +40,48 @@ export interface ImageDetail {
   RepoDigests: string[];
 }
 
+/**
+ * The detail of an image known but never scanned: NOT_SCAN, every count and progress 0, every text
+ * empty, with the fields `known` gives (ID, name, size, …).
+ */
+export function notScannedDetail(known: Partial<ImageDetail> & { ImageID: string }): ImageDetail {
+  return {
+    ImageName: '',
+    ImageDigest: known.ImageID,
+    CreateTime: '',
+    Size: 0,
+    HostCnt: 0,
+    ContainerCnt: 0,
+    SuperNodeCnt: 0,
+    ScanTime: '',
+    VulCnt: 0,
+    RiskCnt: 0,
+    SensitiveInfoCnt: 0,
+    IsTrustImage: false,
+    OsName: '',
+    AgentError: '',
+    ScanError: '',
+    Architecture: '',
+    Author: '',
+    BuildHistory: '',
+    ScanVirusProgress: 0,
+    ScanVulProgress: 0,
+    ScanRiskProgress: 0,
+    ScanVirusError: '',
+    ScanVulError: '',
+    ScanRiskError: '',
+    ScanStatus: 'NOT_SCAN',
+    VirusCnt: 0,
+    Status: 0,
+    RemainScanTime: 0,
+    IsAuthorized: 1,
+    Solution: '',
+    Reason: '',
+    RepoDigests: [],
+    ...known,
+  };
+}
+
 /** One block per history entry, oldest first: `# create_time:<time> tags:<tags>` then `created_by`; the image's tags on the newest. */
 export function buildHistory(r: ScanResult, timeZone: string): string {
   const history = r.manifest.config.history ?? [];

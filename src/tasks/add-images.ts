@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import type { ImageManifest } from '../core/image.js';
 import { formatTime } from '../core/time.js';
-import { buildHistory, type ImageDetail } from '../scan/detail.js';
+import { buildHistory, notScannedDetail as emptyDetail, type ImageDetail } from '../scan/detail.js';
 import type { ScanResult } from '../scan/scan-image.js';
 import { openSource, type ParsedReference, parseReference } from '../sources/open-source.js';
 import type { ImageRecord } from '../store/store.js';
@@ -58,41 +58,17 @@ export async function allowedPath(reference: string, roots: string[]): Promise<s
 /** The detail of an image known by its manifest only: NOT_SCAN, nothing found yet. */
 export function notScannedDetail(m: ImageManifest, timeZone: string): ImageDetail {
   const c = m.config;
-  return {
+  return emptyDetail({
     ImageID: m.imageID,
     ImageName: m.names[0] ?? '',
     ImageDigest: m.manifestDigest ?? m.imageID,
     CreateTime: formatTime(c.created, timeZone),
     Size: m.layers.reduce((s, l) => s + (l.size ?? 0), 0),
-    HostCnt: 0,
-    ContainerCnt: 0,
-    SuperNodeCnt: 0,
-    ScanTime: '',
-    VulCnt: 0,
-    RiskCnt: 0,
-    SensitiveInfoCnt: 0,
-    IsTrustImage: false,
-    OsName: '',
-    AgentError: '',
-    ScanError: '',
     Architecture: c.architecture ? `${c.architecture}${c.variant ? `/${c.variant}` : ''}` : '',
     Author: c.author ?? '',
     BuildHistory: buildHistory({ manifest: m } as ScanResult, timeZone),
-    ScanVirusProgress: 0,
-    ScanVulProgress: 0,
-    ScanRiskProgress: 0,
-    ScanVirusError: '',
-    ScanVulError: '',
-    ScanRiskError: '',
-    ScanStatus: 'NOT_SCAN',
-    VirusCnt: 0,
-    Status: 0,
-    RemainScanTime: 0,
-    IsAuthorized: 1,
-    Solution: '',
-    Reason: '',
     RepoDigests: m.repoDigests,
-  };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { formatTime } from '../../core/time.js';
-import type { ImageDetail } from '../../scan/detail.js';
+import { type ImageDetail, notScannedDetail } from '../../scan/detail.js';
 import type {
   ContainerFilter,
   ContainerRow,
@@ -13,7 +13,7 @@ import type {
 } from '../hosts.js';
 import type { Account, Page } from '../store.js';
 import { imageColumns } from './rows.js';
-import { likeContains, type SqlDialectOps } from './sql-dialect.js';
+import { chunks, likeContains, type SqlDialectOps } from './sql-dialect.js';
 import type { StoreDatabase } from './tables.js';
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -58,49 +58,14 @@ export const CONTAINER_SORT_COLUMNS: ReadonlyMap<string, string> = new Map([
 
 /** A NOT_SCAN detail for an image first seen on a host. */
 function hostImageDetail(image: HostReport['images'][number], timeZone: string): ImageDetail {
-  return {
+  return notScannedDetail({
     ImageID: image.imageId,
     ImageName: image.repoTags[0] ?? image.repoDigests[0]?.split('@')[0] ?? '',
     ImageDigest: image.repoDigests[0]?.split('@')[1] ?? image.imageId,
     CreateTime: image.created > 0 ? formatTime(new Date(image.created * 1000), timeZone) : '',
     Size: image.size,
-    HostCnt: 0,
-    ContainerCnt: 0,
-    SuperNodeCnt: 0,
-    ScanTime: '',
-    VulCnt: 0,
-    RiskCnt: 0,
-    SensitiveInfoCnt: 0,
-    IsTrustImage: false,
-    OsName: '',
-    AgentError: '',
-    ScanError: '',
-    Architecture: '',
-    Author: '',
-    BuildHistory: '',
-    ScanVirusProgress: 0,
-    ScanVulProgress: 0,
-    ScanRiskProgress: 0,
-    ScanVirusError: '',
-    ScanVulError: '',
-    ScanRiskError: '',
-    ScanStatus: 'NOT_SCAN',
-    VirusCnt: 0,
-    Status: 0,
-    RemainScanTime: 0,
-    IsAuthorized: 1,
-    Solution: '',
-    Reason: '',
     RepoDigests: image.repoDigests,
-  };
-}
-
-/** Rows in slices small enough for one INSERT. */
-function* chunks<T extends object>(rows: T[], maxParameters: number): Generator<T[]> {
-  if (rows.length === 0) return;
-  const perRow = Object.keys(rows[0] as object).length;
-  const size = Math.max(1, Math.min(500, Math.floor(maxParameters / perRow)));
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+  });
 }
 
 /** HostStore on the SQL store's database (SQLite or PostgreSQL). */

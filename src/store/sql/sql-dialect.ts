@@ -25,3 +25,11 @@ export interface SqlDialectOps {
 export function likeContains(value: string): string {
   return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** Rows of `rows` in slices small enough that one INSERT binds at most `maxParameters` values. */
+export function* chunks<T extends object>(rows: T[], maxParameters: number): Generator<T[]> {
+  if (rows.length === 0) return;
+  const perRow = Object.keys(rows[0] as object).length;
+  const size = Math.max(1, Math.min(1000, Math.floor(maxParameters / perRow)));
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}

@@ -65,7 +65,7 @@ import {
   vulnerabilityDigest,
   vulnerabilityRow,
 } from './rows.js';
-import { likeContains, type SqlDialectOps } from './sql-dialect.js';
+import { chunks, likeContains, type SqlDialectOps } from './sql-dialect.js';
 import type { ImagesTable, StoreDatabase } from './tables.js';
 import { SqlTaskStore } from './task-store.js';
 
@@ -74,14 +74,6 @@ export interface SqlStoreOptions {
   now?: () => Date;
   /** the schema of the migration bookkeeping tables (PostgreSQL: the store's schema) */
   migrationTableSchema?: string;
-}
-
-/** Rows of `rows` in slices small enough that one INSERT binds at most `maxParameters` values. */
-function* chunks<T extends object>(rows: T[], maxParameters: number): Generator<T[]> {
-  if (rows.length === 0) return;
-  const perRow = Object.keys(rows[0] as object).length;
-  const size = Math.max(1, Math.min(1000, Math.floor(maxParameters / perRow)));
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
 /** Whether a filter matches text by substring (LIKE), which no index can answer. */
