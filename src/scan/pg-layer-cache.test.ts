@@ -4,52 +4,26 @@
  * `hullscan_test_<random>`, dropped (CASCADE) afterwards. Without a reachable server the file is
  * skipped with the reason printed, except under CI, where it fails.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PG_URL, skipWithoutPg, withPg } from '../../test/support/pg.js';
 import type { LayerAnalysis } from '../core/analyzer.js';
-import { maskUrl } from '../store/postgres/postgres-store.js';
 import type { LayerMeta } from '../walk/walk-layer.js';
 import { WALK_VERSION } from './layer-cache.js';
 import { layerLockKey, PgLayerCache } from './pg-layer-cache.js';
 
-const DB_URL = process.env.HULLSCAN_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Why PostgreSQL cannot be used here, or undefined when it answers. */
-async function unreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DB_URL, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL at ${maskUrl(DB_URL)} is not reachable (${(e as Error).message}); set HULLSCAN_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const reason = await unreachable();
-const skip = reason !== undefined && !process.env.CI;
-if (skip) console.warn(`[hullscan tests] skipping PostgreSQL layer cache tests: ${reason}`);
+const DB_URL = PG_URL;
+const skip = await skipWithoutPg('PostgreSQL layer cache tests');
 
 const schemas = new Set<string>();
 const caches: PgLayerCache[] = [];
 const children: ChildProcess[] = [];
 
-async function admin<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: DB_URL });
-  await client.connect();
-  try {
-    return await f(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = withPg;
 
 /** A cache in a fresh schema, closed and dropped after the file. */
 async function freshCache(schema = `hullscan_test_${randomBytes(6).toString('hex')}`): Promise<PgLayerCache> {

@@ -4,34 +4,17 @@
  * `hullscan_test_<random>`, dropped (CASCADE) afterwards. Without a reachable server the file is
  * skipped with the reason printed, except under CI, where it fails.
  */
+
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { maskUrl } from '../../store/postgres/postgres-store.js';
+import { PG_URL, skipWithoutPg } from '../../../test/support/pg.js';
 import { openQueue } from '../open-queue.js';
 import { PgBossQueue } from './pg-boss-queue.js';
 
-const DB_URL = process.env.HULLSCAN_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Why PostgreSQL cannot be used here, or undefined when it answers. */
-async function unreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DB_URL, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL at ${maskUrl(DB_URL)} is not reachable (${(e as Error).message}); set HULLSCAN_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const reason = await unreachable();
-const skip = reason !== undefined && !process.env.CI;
-if (skip) console.warn(`[hullscan tests] skipping pg-boss queue tests: ${reason}`);
+const DB_URL = PG_URL;
+const skip = await skipWithoutPg('pg-boss queue tests');
 
 const schemas = new Set<string>();
 const opened: PgBossQueue[] = [];
