@@ -19,8 +19,11 @@ export interface ImageRecord {
   components: Component[];
   /** every reference the image was seen under, normalised; the first is detail.ImageName */
   names: string[];
-  /** diffIDs, bottom layer first */
-  layers: { diffID: string; size: number }[];
+  /**
+   * diffIDs, bottom layer first, each with the index (0-based, oldest first) of the config history
+   * entry that created it when the history says (undefined when unknown)
+   */
+  layers: { diffID: string; size: number; historyIndex?: number }[];
   /**
    * Vulnerabilities matched against the image's components, when matching ran; VulCnt, the per-level
    * counts, Reason and Solution of the stored image then follow from them.
@@ -93,6 +96,48 @@ export interface VulnerabilityRow {
   category: string;
   unfixed: boolean;
 }
+
+/** One stored layer of an image (listLayers); historyIndex null when the build step is unknown. */
+export interface StoredLayer {
+  diffID: string;
+  size: number;
+  historyIndex: number | null;
+}
+
+/**
+ * A vulnerability row as listVulnerabilities reads it: `layer` is the diffID of the bottom-most layer
+ * among the image's components with the row's component name, version (and type, when the row has
+ * one); absent when no such component names its layer.
+ */
+export interface ListedVulnerability extends VulnerabilityRow {
+  layer?: string;
+}
+
+/**
+ * One component (name, version, type) ranked across an account's images by its vulnerabilities.
+ * Counts are of distinct advisories (per level: of the advisories stored at that level) and of
+ * distinct images; fixedVersion is the first version of the smallest non-empty fixed-version list
+ * (as stored JSON text) any of its rows names, '' when none names one.
+ */
+export interface ComponentTopRow {
+  name: string;
+  version: string;
+  type: string;
+  vulCount: number;
+  criticalVulCount: number;
+  highVulCount: number;
+  mediumVulCount: number;
+  lowVulCount: number;
+  imageCount: number;
+  fixedVersion: string;
+}
+
+/** Filters of topVulnerableComponents: component name, type (as ComponentFilter matches them). */
+export type ComponentTopFilter = Pick<ComponentFilter, 'name' | 'type'>;
+
+/** The fields topVulnerableComponents sorts by. */
+export const COMPONENT_TOP_SORTS = ['VulCount', 'ImageCount', 'CriticalVulCount', 'HighVulCount'] as const;
+export type ComponentTopSort = (typeof COMPONENT_TOP_SORTS)[number];
 
 /** Vulnerability list filters: Name (substring of name or CVE id), Level (1–4), CVE id. */
 export interface VulnerabilityFilter {
@@ -229,7 +274,20 @@ export interface Store extends TaskStore {
     imageId: string,
     filter: VulnerabilityFilter,
     page: Page,
-  ): Promise<{ total: number; rows: VulnerabilityRow[] } | undefined>;
+  ): Promise<{ total: number; rows: ListedVulnerability[] } | undefined>;
+  /** Layers of one image of the account, bottom first; undefined when the account has no such image. */
+  listLayers(account: Account, imageId: string): Promise<StoredLayer[] | undefined>;
+  /**
+   * The account's vulnerable components (name, version, type over every image's vulnerability rows),
+   * filtered, sorted by `by` in `order` (default VulCount desc), ties by VulCount desc, ImageCount
+   * desc, then name, version and type ascending, and paged; `total` counts every matching component.
+   * Throws a plain Error for a `by` outside COMPONENT_TOP_SORTS.
+   */
+  topVulnerableComponents(
+    account: Account,
+    filter: ComponentTopFilter,
+    page: { limit: number; offset: number; by?: ComponentTopSort; order?: 'asc' | 'desc' },
+  ): Promise<{ total: number; rows: ComponentTopRow[] }>;
   /**
    * Risk rows of one image of the account, filtered, sorted (by: Level, Type, Behavior, Rule, Path;
    * without `by`, highest level first) and paged; undefined when the account has no such image.

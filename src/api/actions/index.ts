@@ -2,6 +2,7 @@ import type { Action } from '../action.js';
 import { addAssetImage } from './AddAssetImage/index.js';
 import { createAssetImageScanSetting } from './CreateAssetImageScanSetting/index.js';
 import { createAssetImageScanTask } from './CreateAssetImageScanTask/index.js';
+import { describeAssetImageComponentTopList } from './DescribeAssetImageComponentTopList/index.js';
 import { describeAssetImageDetail } from './DescribeAssetImageDetail/index.js';
 import { describeAssetImageList } from './DescribeAssetImageList/index.js';
 import { describeAssetImageRiskList } from './DescribeAssetImageRiskList/index.js';
@@ -28,6 +29,7 @@ export function allActions(): Action[] {
     describeAssetImageRiskList,
     describeAssetImageVirusList,
     describeImageComponentList,
+    describeAssetImageComponentTopList,
     describeAssetSummary,
     submitAssetImageIndex,
     createAssetImageScanTask,

@@ -4,6 +4,8 @@ import type { VirusFinding } from '../../core/finding.js';
 import type {
   Account,
   ComponentFilter,
+  ComponentTopFilter,
+  ComponentTopRow,
   ImageFilter,
   ImageListRow,
   ImageRecord,
@@ -1176,6 +1178,283 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         await expect(store.listViruses(alice, imageId(1), {}, { ...allR, by: 'Nope' })).rejects.toThrow(
           /cannot sort/,
         );
+      });
+    });
+
+    describe('layers and component ranking', () => {
+      const L = (c: string) => `sha256:${c.repeat(64)}`;
+      const row = (
+        advisoryId: string,
+        level: number,
+        component: string,
+        version: string,
+        componentType = 'deb',
+        fixedVersions: string[] = [],
+      ): VulnerabilityRow => ({
+        advisoryId,
+        cveId: advisoryId.replace(/^DSA/, 'CVE'),
+        aliases: [],
+        name: `${advisoryId} in ${component}`,
+        component,
+        version,
+        componentType,
+        purl: `pkg:${componentType}/${component}@${version}`,
+        fixedVersions,
+        level,
+        cvss3Score: level * 2,
+        cvss3Vector: '',
+        description: 'd',
+        references: [],
+        officialSolution: '',
+        submitTime: '2024-01-01 00:00:00',
+        tags: fixedVersions.length ? ['CanBeFixed'] : [],
+        category: 'os',
+        unfixed: fixedVersions.length === 0,
+      });
+
+      it('listLayers: bottom first, with the build step where saved, and only for the account', async () => {
+        const layers = [
+          { diffID: L('a'), size: 10, historyIndex: 0 },
+          { diffID: L('b'), size: 2 ** 40 },
+          { diffID: L('a'), size: 30, historyIndex: 4 },
+        ];
+        await store.saveImage(alice, record(1, {}, { layers }));
+        expect(await store.listLayers(alice, imageId(1))).toEqual([
+          { diffID: L('a'), size: 10, historyIndex: 0 },
+          { diffID: L('b'), size: 2 ** 40, historyIndex: null },
+          { diffID: L('a'), size: 30, historyIndex: 4 },
+        ]);
+        expect(await store.listLayers(bob, imageId(1))).toBeUndefined();
+        expect(await store.listLayers(alice, imageId(2))).toBeUndefined();
+        // a rescan replaces them; an image without layers has none
+        await store.saveImage(alice, record(1, {}, { layers: [{ diffID: L('c'), size: 1 }] }));
+        expect(await store.listLayers(alice, imageId(1))).toEqual([
+          { diffID: L('c'), size: 1, historyIndex: null },
+        ]);
+        await store.saveImage(bob, record(1, {}, { layers: [] }));
+        expect(await store.listLayers(bob, imageId(1))).toEqual([]);
+        // registerImage keeps them too
+        expect(
+          await store.registerImage(
+            alice,
+            record(3, {}, { layers: [{ diffID: L('d'), size: 5, historyIndex: 2 }] }),
+          ),
+        ).toBe(true);
+        expect(await store.listLayers(alice, imageId(3))).toEqual([
+          { diffID: L('d'), size: 5, historyIndex: 2 },
+        ]);
+      });
+
+      it('listVulnerabilities: each row carries the bottom-most layer of its component', async () => {
+        const layers = [L('0'), L('1'), L('2')].map((diffID) => ({ diffID, size: 1 }));
+        const components = [
+          { ...bareComponent('openssl', '3.0', 'deb'), layer: L('2') },
+          { ...bareComponent('openssl', '3.0', 'deb'), layer: L('1') },
+          // same name and version, another type: not the deb row's component
+          { ...bareComponent('openssl', '3.0', 'npm'), layer: L('0') },
+          { ...bareComponent('zlib', '1.2', 'deb'), layer: L('9') },
+          bareComponent('curl', '8.0', 'deb'),
+          { ...bareComponent('libc', '2.36', 'deb'), layer: L('2') },
+        ];
+        const vulnerabilities = [
+          row('DSA-1', 4, 'openssl', '3.0'),
+          row('DSA-2', 3, 'openssl', '3.0', 'npm'),
+          row('DSA-3', 3, 'openssl', '3.0', ''),
+          row('DSA-4', 2, 'zlib', '1.2'),
+          row('DSA-5', 2, 'curl', '8.0'),
+          row('DSA-6', 1, 'libc', '2.35'),
+          row('DSA-7', 1, 'absent', '1'),
+        ];
+        await store.saveImage(alice, { ...record(1, {}, { layers, components }), vulnerabilities });
+        await store.saveImage(bob, {
+          ...record(1, {}, { layers, components: [{ ...bareComponent('openssl', '3.0'), layer: L('0') }] }),
+          vulnerabilities: [row('DSA-1', 4, 'openssl', '3.0')],
+        });
+        const got = await store.listVulnerabilities(alice, imageId(1), {}, { limit: 100, offset: 0 });
+        expect(got?.rows.map((r) => [r.advisoryId, r.layer])).toEqual([
+          ['DSA-1', L('1')],
+          ['DSA-2', L('0')],
+          // a row without a type takes any component of that name and version
+          ['DSA-3', L('0')],
+          // a layer the image's list lacks is still the component's
+          ['DSA-4', L('9')],
+          ['DSA-5', undefined],
+          ['DSA-6', undefined],
+          ['DSA-7', undefined],
+        ]);
+        // the layer is read, never part of the row as saved
+        expect(got?.rows.map(({ layer: _, ...r }) => r)).toEqual(vulnerabilities);
+        const paged = await store.listVulnerabilities(
+          alice,
+          imageId(1),
+          { level: [3, 4] },
+          {
+            limit: 1,
+            offset: 1,
+            by: 'CVEID',
+            order: 'desc',
+          },
+        );
+        expect(paged?.rows.map((r) => [r.advisoryId, r.layer])).toEqual([['DSA-2', L('0')]]);
+        const theirs = await store.listVulnerabilities(bob, imageId(1), {}, { limit: 100, offset: 0 });
+        expect(theirs?.rows.map((r) => r.layer)).toEqual([L('0')]);
+      });
+
+      describe('topVulnerableComponents', () => {
+        const top = (
+          account: Account,
+          filter: ComponentTopFilter = {},
+          page: Partial<Parameters<Store['topVulnerableComponents']>[2]> = {},
+        ) => store.topVulnerableComponents(account, filter, { limit: 100, offset: 0, ...page });
+        const keys = (r: { rows: ComponentTopRow[] }) =>
+          r.rows.map((x) => `${x.name}@${x.version}/${x.type}`);
+
+        beforeEach(async () => {
+          // two images share openssl 3.0; DSA-1 is on both, DSA-9 twice in one image (two paths)
+          await store.saveImage(alice, {
+            ...record(1),
+            vulnerabilities: [
+              row('DSA-1', 4, 'openssl', '3.0', 'deb', ['3.0-2']),
+              row('DSA-2', 3, 'openssl', '3.0', 'deb', ['3.0-1', '3.1']),
+              row('DSA-5', 1, 'zlib', '1.2'),
+              row('DSA-9', 2, 'lodash', '4.17.20', 'npm'),
+              row('DSA-9', 2, 'lodash', '4.17.20', 'npm'),
+            ],
+          });
+          await store.saveImage(alice, {
+            ...record(2),
+            vulnerabilities: [
+              row('DSA-1', 4, 'openssl', '3.0', 'deb', ['3.0-2']),
+              row('DSA-3', 2, 'openssl', '3.0', 'deb'),
+              row('DSA-4', 3, 'openssl', '1.1', 'deb', ['1.1-9']),
+              row('DSA-6', 1, 'zlib', '1.2'),
+              row('DSA-7', 4, 'OpenSSL', '3.0', 'rpm'),
+            ],
+          });
+          await store.saveImage(alice, { ...record(3), vulnerabilities: [] });
+          // another account: many more, none of which alice may see
+          await store.saveImage(bob, {
+            ...record(1),
+            vulnerabilities: [1, 2, 3, 4, 5, 6].map((i) => row(`DSA-${100 + i}`, 4, 'openssl', '3.0')),
+          });
+        });
+
+        it('counts distinct advisories per level and distinct images, within the account', async () => {
+          const r = await top(alice);
+          expect(r.total).toBe(5);
+          expect(r.rows[0]).toEqual({
+            name: 'openssl',
+            version: '3.0',
+            type: 'deb',
+            vulCount: 3,
+            criticalVulCount: 1,
+            highVulCount: 1,
+            mediumVulCount: 1,
+            lowVulCount: 0,
+            imageCount: 2,
+            fixedVersion: '3.0-1',
+          });
+          expect(r.rows.find((x) => x.name === 'zlib')).toEqual({
+            name: 'zlib',
+            version: '1.2',
+            type: 'deb',
+            vulCount: 2,
+            criticalVulCount: 0,
+            highVulCount: 0,
+            mediumVulCount: 0,
+            lowVulCount: 2,
+            imageCount: 2,
+            fixedVersion: '',
+          });
+          expect(r.rows.find((x) => x.name === 'lodash')).toMatchObject({
+            vulCount: 1,
+            mediumVulCount: 1,
+            imageCount: 1,
+          });
+          // default: VulCount desc, then ImageCount desc, then name, version, type ascending
+          expect(keys(r)).toEqual([
+            'openssl@3.0/deb',
+            'zlib@1.2/deb',
+            'OpenSSL@3.0/rpm',
+            'lodash@4.17.20/npm',
+            'openssl@1.1/deb',
+          ]);
+          const b = await top(bob);
+          expect([b.total, b.rows[0]?.vulCount, b.rows[0]?.imageCount]).toEqual([1, 6, 1]);
+          expect(await top({ appId: 1, uin: 'nobody' })).toEqual({ total: 0, rows: [] });
+        });
+
+        it('sorts by each field either way, ties broken the same way every time', async () => {
+          expect(keys(await top(alice, {}, { by: 'VulCount', order: 'asc' }))).toEqual([
+            'OpenSSL@3.0/rpm',
+            'lodash@4.17.20/npm',
+            'openssl@1.1/deb',
+            'zlib@1.2/deb',
+            'openssl@3.0/deb',
+          ]);
+          expect(keys(await top(alice, {}, { by: 'CriticalVulCount' }))).toEqual([
+            'openssl@3.0/deb',
+            'OpenSSL@3.0/rpm',
+            'zlib@1.2/deb',
+            'lodash@4.17.20/npm',
+            'openssl@1.1/deb',
+          ]);
+          expect(keys(await top(alice, {}, { by: 'HighVulCount', order: 'desc' })).slice(0, 2)).toEqual([
+            'openssl@3.0/deb',
+            'openssl@1.1/deb',
+          ]);
+          expect(keys(await top(alice, {}, { by: 'ImageCount', order: 'asc' }))).toEqual([
+            'OpenSSL@3.0/rpm',
+            'lodash@4.17.20/npm',
+            'openssl@1.1/deb',
+            'openssl@3.0/deb',
+            'zlib@1.2/deb',
+          ]);
+          await expect(top(alice, {}, { by: 'Nope' as never })).rejects.toThrow(/cannot sort/);
+        });
+
+        it('filters by name and type, exact or substring, and pages with the total of all matches', async () => {
+          expect(keys(await top(alice, { name: { values: ['openssl'], exact: false } }))).toEqual([
+            'openssl@3.0/deb',
+            'OpenSSL@3.0/rpm',
+            'openssl@1.1/deb',
+          ]);
+          expect(keys(await top(alice, { name: { values: ['openssl'], exact: true } }))).toEqual([
+            'openssl@3.0/deb',
+            'openssl@1.1/deb',
+          ]);
+          expect(
+            keys(
+              await top(alice, {
+                name: { values: ['ssl'], exact: false },
+                type: { values: ['rpm'], exact: true },
+              }),
+            ),
+          ).toEqual(['OpenSSL@3.0/rpm']);
+          expect(keys(await top(alice, { type: { values: ['NP', 'rp'], exact: false } }))).toEqual([
+            'OpenSSL@3.0/rpm',
+            'lodash@4.17.20/npm',
+          ]);
+          expect(await top(alice, { name: { values: ['%'], exact: false } })).toEqual({ total: 0, rows: [] });
+          expect((await top(alice, { name: { values: [], exact: true } })).total).toBe(5);
+          const all = keys(await top(alice));
+          const walked: string[] = [];
+          for (let offset = 0; offset < 6; offset++) {
+            const p = await top(alice, {}, { limit: 1, offset });
+            expect(p.total).toBe(5);
+            walked.push(...keys(p));
+          }
+          expect(walked).toEqual(all);
+          const two = await top(alice, {}, { limit: 2, offset: 2 });
+          expect([two.total, keys(two)]).toEqual([5, all.slice(2, 4)]);
+          expect(await top(alice, {}, { offset: 9 })).toEqual({ total: 5, rows: [] });
+          const filtered = await top(
+            alice,
+            { type: { values: ['deb'], exact: true } },
+            { limit: 1, offset: 1 },
+          );
+          expect([filtered.total, keys(filtered)]).toEqual([3, ['zlib@1.2/deb']]);
+        });
       });
     });
   });

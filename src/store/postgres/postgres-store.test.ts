@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { tcss } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcss/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +18,9 @@ import { imageOfLayers } from '../../../test/support/dir-image.js';
 import { runCli } from '../../../test/support/fixtures.js';
 import { type ServerProcess, startServer } from '../../../test/support/server.js';
 import type { Component } from '../../core/component.js';
-import { alice, bob, imageId, record } from '../contract/fixtures.js';
+import { alice, bob, detail, imageId, record } from '../contract/fixtures.js';
 import { hostContract } from '../contract/host-contract.js';
+import { databaseAt0007WithLayers, LAYERS_BEFORE_0008 } from '../contract/layer-history-migration.js';
 import { registryContract } from '../contract/registry-contract.js';
 import { storeContract } from '../contract/store-contract.js';
 import { taskContract } from '../contract/task-contract.js';
@@ -170,6 +172,43 @@ describe.skipIf(skip)('PostgreSQL store', () => {
           'task_images',
         ]),
       );
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('migrates a 0007 schema with stored layers to 0008: their build step is unknown (NULL)', async () => {
+    const schema = newSchema();
+    await admin((c) => c.query(`create schema "${schema}"`));
+    const db = new Kysely<unknown>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: urlWithSchema(schema), max: 1 }),
+      }),
+    });
+    try {
+      await databaseAt0007WithLayers(db, { migrationTableSchema: schema });
+    } finally {
+      await db.destroy();
+    }
+    const store = await openPostgresStore(DB_URL, { schema });
+    try {
+      await store.migrate();
+      expect(await store.listLayers(alice, imageId(1))).toEqual(
+        LAYERS_BEFORE_0008.map((l) => ({ ...l, historyIndex: null })),
+      );
+      expect(await store.getImage(alice, imageId(1))).toStrictEqual(detail(1));
+      const column = await admin(
+        async (c) =>
+          (
+            await c.query(
+              `select data_type, is_nullable from information_schema.columns
+               where table_schema = $1 and table_name = 'image_layers' and column_name = 'history_index'`,
+              [schema],
+            )
+          ).rows,
+      );
+      expect(column).toEqual([{ data_type: 'integer', is_nullable: 'YES' }]);
     } finally {
       await store.close();
       await dropSchema(schema);

@@ -2,9 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Component } from '../../core/component.js';
 import type { FindingLevel, RiskBehavior, RiskType, VirusFinding } from '../../core/finding.js';
 import type { ImageDetail } from '../../scan/detail.js';
-import type { ComponentRow, ImageListRow, RiskRow, VirusRow, VulnerabilityRow } from '../store.js';
+import type {
+  ComponentRow,
+  ImageListRow,
+  ImageRecord,
+  RiskRow,
+  StoredLayer,
+  VirusRow,
+  VulnerabilityRow,
+} from '../store.js';
 import type {
   ImageComponentsTable,
+  ImageLayersTable,
   ImageRisksTable,
   ImagesTable,
   ImageVirusesTable,
@@ -150,6 +159,31 @@ export function imageListRow(r: DetailColumns): ImageListRow {
     HighLevelVulCnt: num(r.high_level_vul_cnt),
     MediumLevelVulCnt: num(r.medium_level_vul_cnt),
     LowLevelVulCnt: num(r.low_level_vul_cnt),
+  };
+}
+
+/** One ImageRecord layer as stored at `position` (0: the bottom layer). */
+export function layerColumns(
+  uin: string,
+  imageId: string,
+  position: number,
+  l: ImageRecord['layers'][number],
+): ImageLayersTable {
+  return {
+    uin,
+    image_id: imageId,
+    position,
+    diff_id: l.diffID,
+    size: l.size,
+    history_index: l.historyIndex ?? null,
+  };
+}
+
+export function storedLayer(r: Pick<ImageLayersTable, 'diff_id' | 'size' | 'history_index'>): StoredLayer {
+  return {
+    diffID: r.diff_id,
+    size: num(r.size),
+    historyIndex: r.history_index === null ? null : num(r.history_index),
   };
 }
 

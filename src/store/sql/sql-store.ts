@@ -6,19 +6,25 @@ import type {
   AccountSummary,
   ComponentFilter,
   ComponentRow,
+  ComponentTopFilter,
+  ComponentTopRow,
+  ComponentTopSort,
   ImageFilter,
   ImageListRow,
   ImageRecord,
+  ListedVulnerability,
   Page,
   RiskFilter,
   RiskRow,
   Store,
   StoredIndex,
+  StoredLayer,
   VirusFilter,
   VirusRow,
   VulnerabilityFilter,
   VulnerabilityRow,
 } from '../store.js';
+import { COMPONENT_TOP_SORTS } from '../store.js';
 import type {
   Claimed,
   Completion,
@@ -54,9 +60,11 @@ import {
   imageColumns,
   imageDetail,
   imageListRow,
+  layerColumns,
   riskColumns,
   riskCounts,
   riskRow,
+  storedLayer,
   virusColumns,
   virusKey,
   virusRow,
@@ -95,6 +103,14 @@ async function imageExists(trx: Transaction<StoreDatabase>, uin: string, imageId
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** The aggregate each topVulnerableComponents sort orders by. */
+const TOP_SORT_COLUMNS: Record<ComponentTopSort, string> = {
+  VulCount: 'vul_count',
+  ImageCount: 'image_count',
+  CriticalVulCount: 'critical_vul_count',
+  HighVulCount: 'high_vul_count',
+};
 
 const CATEGORIES = ['vul', 'virus', 'risk'] as const satisfies readonly (keyof ScanCategories)[];
 const ALL_CATEGORIES: ScanCategories = { vul: true, virus: true, risk: true };
@@ -207,13 +223,7 @@ export class SqlStore implements Store {
         const max = this.#ops.maxParameters;
         const names = image.names.map((name, position) => ({ uin, image_id: id, position, name }));
         for (const rows of chunks(names, max)) await trx.insertInto('image_names').values(rows).execute();
-        const layers = image.layers.map((l, position) => ({
-          uin,
-          image_id: id,
-          position,
-          diff_id: l.diffID,
-          size: l.size,
-        }));
+        const layers = image.layers.map((l, position) => layerColumns(uin, id, position, l));
         for (const rows of chunks(layers, max)) await trx.insertInto('image_layers').values(rows).execute();
         return true;
       });
@@ -371,13 +381,7 @@ export class SqlStore implements Store {
     }
     const names = image.names.map((name, position) => ({ uin, image_id: id, position, name }));
     for (const rows of chunks(names, max)) await trx.insertInto('image_names').values(rows).execute();
-    const layers = image.layers.map((l, position) => ({
-      uin,
-      image_id: id,
-      position,
-      diff_id: l.diffID,
-      size: l.size,
-    }));
+    const layers = image.layers.map((l, position) => layerColumns(uin, id, position, l));
     for (const rows of chunks(layers, max)) await trx.insertInto('image_layers').values(rows).execute();
     const components = image.components.map((c, position) => componentColumns(uin, id, position, c));
     for (const rows of chunks(components, max))
@@ -486,7 +490,7 @@ export class SqlStore implements Store {
     imageId: string,
     filter: VulnerabilityFilter,
     page: Page,
-  ): Promise<{ total: number; rows: VulnerabilityRow[] } | undefined> {
+  ): Promise<{ total: number; rows: ListedVulnerability[] } | undefined> {
     const sort = sortOf(page, 'vulnerability list', VULNERABILITY_SORT_COLUMNS, {
       column: 'level',
       order: 'desc',
@@ -513,13 +517,47 @@ export class SqlStore implements Store {
         const total = num(n);
         if (page.offset >= total || page.limit === 0) return { total, rows: [] };
         const rows = await q
-          .selectAll()
+          .selectAll('image_vulnerabilities')
+          .select((eb) =>
+            eb
+              .selectFrom('image_components as c')
+              .leftJoin('image_layers as l', (j) =>
+                j
+                  .onRef('l.uin', '=', 'c.uin')
+                  .onRef('l.image_id', '=', 'c.image_id')
+                  .onRef('l.diff_id', '=', 'c.layer'),
+              )
+              .select('c.layer')
+              .whereRef('c.uin', '=', 'image_vulnerabilities.uin')
+              .whereRef('c.image_id', '=', 'image_vulnerabilities.image_id')
+              .whereRef('c.name', '=', 'image_vulnerabilities.component')
+              .whereRef('c.version', '=', 'image_vulnerabilities.version')
+              .where((w) =>
+                w.or([
+                  w('image_vulnerabilities.component_type', '=', ''),
+                  w('c.type', '=', w.ref('image_vulnerabilities.component_type')),
+                ]),
+              )
+              .where('c.layer', 'is not', null)
+              // the bottom-most layer; a layer the image's layer list lacks comes after every listed one
+              .orderBy((o) => o.fn.coalesce('l.position', sql.lit(2 ** 31 - 1)))
+              .orderBy('c.position')
+              .limit(1)
+              .as('component_layer'),
+          )
           .orderBy(sql.ref(sort.column), sort.order)
           .orderBy('position', 'asc')
           .limit(page.limit)
           .offset(page.offset)
           .execute();
-        return { total, rows: rows.map(vulnerabilityRow) };
+        return {
+          total,
+          rows: rows.map(({ component_layer, ...r }) => {
+            const row: ListedVulnerability = vulnerabilityRow(r);
+            if (component_layer !== null && component_layer !== undefined) row.layer = component_layer;
+            return row;
+          }),
+        };
       });
   }
 
@@ -593,6 +631,111 @@ export class SqlStore implements Store {
           .offset(page.offset)
           .execute();
         return { total, rows: rows.map(virusRow) };
+      });
+  }
+
+  async listLayers(account: Account, imageId: string): Promise<StoredLayer[] | undefined> {
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        if (!(await imageExists(trx, account.uin, imageId))) return undefined;
+        const rows = await trx
+          .selectFrom('image_layers')
+          .select(['diff_id', 'size', 'history_index'])
+          .where('uin', '=', account.uin)
+          .where('image_id', '=', imageId)
+          .orderBy('position', 'asc')
+          .execute();
+        return rows.map(storedLayer);
+      });
+  }
+
+  /**
+   * One GROUP BY over the account's vulnerability rows; the page's sort keys are the aggregates, so the
+   * count of groups and the page are two statements in one read-only transaction.
+   */
+  async topVulnerableComponents(
+    account: Account,
+    filter: ComponentTopFilter,
+    page: { limit: number; offset: number; by?: ComponentTopSort; order?: 'asc' | 'desc' },
+  ): Promise<{ total: number; rows: ComponentTopRow[] }> {
+    const by = page.by ?? 'VulCount';
+    const column = TOP_SORT_COLUMNS[by];
+    if (!(COMPONENT_TOP_SORTS as readonly string[]).includes(by) || column === undefined)
+      throw new Error(
+        `component ranking: cannot sort by "${by}" (sortable: ${COMPONENT_TOP_SORTS.join(', ')})`,
+      );
+    const order = page.order ?? 'desc';
+    if (order !== 'asc' && order !== 'desc')
+      throw new Error(`component ranking: order must be asc or desc, not "${String(order)}"`);
+    for (const key of ['limit', 'offset'] as const) {
+      const v = page[key];
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new Error(`page ${key} must be a non-negative integer, not ${v}`);
+    }
+    const ops = this.#ops;
+    return this.#db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const groups = trx
+          .selectFrom('image_vulnerabilities')
+          .where('uin', '=', account.uin)
+          .$if(filter.name !== undefined && filter.name.values.length > 0, (q) =>
+            q.where((eb) => textMatch(ops, eb.ref('component'), filter.name!)),
+          )
+          .$if(filter.type !== undefined && filter.type.values.length > 0, (q) =>
+            q.where((eb) => textMatch(ops, eb.ref('component_type'), filter.type!)),
+          )
+          .groupBy(['component', 'version', 'component_type']);
+        const { n } = await trx
+          .selectFrom(groups.select('component').as('g'))
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        const total = num(n);
+        if (page.offset >= total || page.limit === 0) return { total, rows: [] };
+        const atLevel = (level: number) =>
+          sql<string>`case when level = ${sql.lit(level)} then advisory_id end`;
+        const rows = await groups
+          .select((eb) => [
+            'component',
+            'version',
+            'component_type',
+            eb.fn.count('advisory_id').distinct().as('vul_count'),
+            eb.fn.count(atLevel(4)).distinct().as('critical_vul_count'),
+            eb.fn.count(atLevel(3)).distinct().as('high_vul_count'),
+            eb.fn.count(atLevel(2)).distinct().as('medium_vul_count'),
+            eb.fn.count(atLevel(1)).distinct().as('low_vul_count'),
+            eb.fn.count('image_id').distinct().as('image_count'),
+            eb.fn
+              .min(sql<string>`case when fixed_versions <> '[]' then fixed_versions end`)
+              .as('fixed_versions'),
+          ])
+          .orderBy(sql.ref(column), order)
+          .orderBy(sql.ref('vul_count'), 'desc')
+          .orderBy(sql.ref('image_count'), 'desc')
+          .orderBy('component', 'asc')
+          .orderBy('version', 'asc')
+          .orderBy('component_type', 'asc')
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute();
+        return {
+          total,
+          rows: rows.map((r) => ({
+            name: r.component,
+            version: r.version,
+            type: r.component_type,
+            vulCount: num(r.vul_count),
+            criticalVulCount: num(r.critical_vul_count),
+            highVulCount: num(r.high_vul_count),
+            mediumVulCount: num(r.medium_vul_count),
+            lowVulCount: num(r.low_vul_count),
+            imageCount: num(r.image_count),
+            fixedVersion: r.fixed_versions ? ((JSON.parse(r.fixed_versions) as string[])[0] ?? '') : '',
+          })),
+        };
       });
   }
 

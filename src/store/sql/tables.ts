@@ -242,6 +242,8 @@ export interface ImageLayersTable {
   position: number;
   diff_id: string;
   size: number;
+  /** index (0-based, oldest first) of the config history entry that created the layer; NULL: unknown */
+  history_index: number | null;
 }
 
 /** ImageRecord.components in the order given; optional Component fields are NULL when absent. */

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alice, bob, imageId, record } from '../contract/fixtures.js';
+import { alice, bob, detail, imageId, record } from '../contract/fixtures.js';
 import { hostContract } from '../contract/host-contract.js';
+import { databaseAt0007WithLayers, LAYERS_BEFORE_0008 } from '../contract/layer-history-migration.js';
 import { registryContract } from '../contract/registry-contract.js';
 import { storeContract } from '../contract/store-contract.js';
 import { taskContract } from '../contract/task-contract.js';
@@ -67,6 +69,45 @@ describe('SQLite store', () => {
     } finally {
       db.close();
       await store.close();
+    }
+  });
+
+  it('migrates a 0007 database with stored layers to 0008: their build step is unknown (NULL)', async () => {
+    const file = tempFile();
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    try {
+      await databaseAt0007WithLayers(db);
+    } finally {
+      await db.destroy();
+    }
+    const store = await openSqliteStore(file);
+    try {
+      await store.migrate();
+      expect(await store.listLayers(alice, imageId(1))).toEqual(
+        LAYERS_BEFORE_0008.map((l) => ({ ...l, historyIndex: null })),
+      );
+      expect(await store.getImage(alice, imageId(1))).toStrictEqual(detail(1));
+      await store.saveImage(
+        alice,
+        record(1, {}, { layers: [{ diffID: LAYERS_BEFORE_0008[0]!.diffID, size: 1, historyIndex: 3 }] }),
+      );
+      expect(await store.listLayers(alice, imageId(1))).toEqual([
+        { diffID: LAYERS_BEFORE_0008[0]!.diffID, size: 1, historyIndex: 3 },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const raw = new Database(file, { readonly: true });
+    try {
+      const columns = raw
+        .prepare('select name, type, "notnull" from pragma_table_info(\'image_layers\')')
+        .all();
+      expect(columns).toContainEqual({ name: 'history_index', type: 'INTEGER', notnull: 0 });
+      expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual(
+        Object.keys(storeMigrations).map((name) => ({ name })),
+      );
+    } finally {
+      raw.close();
     }
   });
 

@@ -61,10 +61,16 @@ export function imagesVul(v: VulnerabilityRow): ImagesVul {
   };
 }
 
+/**
+ * A row of the list: the SDK's `ImagesVul` plus hullscan's LayerID, the diffID of the bottom-most layer
+ * holding the vulnerable component (null when unknown).
+ */
+export type ImagesVulWithLayer = ImagesVul & { LayerID: string | null };
+
 /** DescribeAssetImageVulList: the vulnerabilities of one image (its TotalCount unfiltered is the image's VulCnt). */
 export const describeAssetImageVulList: Action<
   z.infer<typeof request>,
-  { List: ImagesVul[]; TotalCount: number }
+  { List: ImagesVulWithLayer[]; TotalCount: number }
 > = {
   name: 'DescribeAssetImageVulList',
   request,
@@ -80,6 +86,9 @@ export const describeAssetImageVulList: Action<
     }
     const res = await ctx.store.listVulnerabilities(ctx.account, req.ImageID, filter, page(req));
     if (!res) throw notFound('image', req.ImageID);
-    return { List: res.rows.map(imagesVul), TotalCount: res.total };
+    return {
+      List: res.rows.map((v) => ({ ...imagesVul(v), LayerID: v.layer ?? null })),
+      TotalCount: res.total,
+    };
   },
 };

@@ -15,7 +15,7 @@ import {
 
 const request = z.strictObject({ ImageID: imageId, ...pagedList });
 
-/** The SDK's `ImageComponent`. */
+/** The SDK's `ImageComponent`, plus hullscan's LayerID: the diffID of the layer that brought it (null: unknown). */
 export interface ImageComponent {
   Name: string;
   Version: string;
@@ -23,6 +23,7 @@ export interface ImageComponent {
   Type: string;
   VulCount: number;
   ImageID: string;
+  LayerID: string | null;
 }
 
 const FILTERS = ['ComponentName', 'ComponentVersion', 'ComponentType', 'VulLevel', 'HasVul'];
@@ -47,6 +48,7 @@ function toComponent(c: ComponentRow, vulCount: number): ImageComponent {
     Type: c.type,
     VulCount: vulCount,
     ImageID: c.imageId,
+    LayerID: c.layer ?? null,
   };
 }
 

@@ -100,7 +100,14 @@ const request = z.strictObject({
   Components: z.array(component).max(200_000),
   Names: z.array(z.string().max(1024)).max(1000),
   Layers: z
-    .array(z.strictObject({ DiffID: z.string().regex(/^sha256:[a-f0-9]{64}$/), Size: count }))
+    .array(
+      z.strictObject({
+        DiffID: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+        Size: count,
+        /** index of the config history entry that created the layer, when known */
+        HistoryIndex: z.number().int().min(0).max(100_000).optional(),
+      }),
+    )
     .max(10_000),
   /** present when the secret/risk scanners ran (an empty list: they found nothing) */
   Risks: z.array(risk).max(100_000).optional(),
@@ -115,7 +122,11 @@ export function submitRequest(r: ImageRecord): SubmitAssetImageIndexRequest {
     Detail: r.detail as SubmitAssetImageIndexRequest['Detail'],
     Components: r.components,
     Names: r.names,
-    Layers: r.layers.map((l) => ({ DiffID: l.diffID, Size: l.size })),
+    Layers: r.layers.map((l) => ({
+      DiffID: l.diffID,
+      Size: l.size,
+      ...(l.historyIndex === undefined ? {} : { HistoryIndex: l.historyIndex }),
+    })),
     ...(r.risks ? { Risks: r.risks } : {}),
     ...(r.viruses ? { Viruses: r.viruses } : {}),
   };
@@ -134,7 +145,11 @@ export const submitAssetImageIndex: Action<SubmitAssetImageIndexRequest, { Image
       detail: req.Detail,
       components: req.Components,
       names: req.Names,
-      layers: req.Layers.map((l) => ({ diffID: l.DiffID, size: l.Size })),
+      layers: req.Layers.map((l) => ({
+        diffID: l.DiffID,
+        size: l.Size,
+        ...(l.HistoryIndex === undefined ? {} : { historyIndex: l.HistoryIndex }),
+      })),
       ...(req.Risks ? { risks: req.Risks } : {}),
       ...(req.Viruses ? { viruses: req.Viruses } : {}),
     });
