@@ -4,16 +4,15 @@
 // (pinned to the other core). Prints requests/s and latency percentiles for DescribeAssetImageDetail
 // and for DescribeAssetImageList with a filter and Limit 100, each measured in the same run.
 // Usage: npm run bench:api [-- --images 10000 --seconds 10 --connections 8]
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { signTc3Request } from '../dist/api/tc3/sign-tc3.js';
 import { openStore } from '../dist/store/open-store.js';
+import { hasTaskset, pinSelf, signed as signedRequest, startServer } from './serve-process.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -29,8 +28,7 @@ const cred = {
   secretKey: 'hullscan-bench-key-0000000000001',
 };
 const account = { appId: 1, uin: '1' };
-const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
-if (hasTaskset) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+pinSelf();
 
 const hex = (s) => createHash('sha256').update(s).digest('hex');
 const ids = Array.from({ length: N }, (_, i) => `sha256:${hex(`bench-image-${i}`)}`);
@@ -105,49 +103,7 @@ async function ensureStore() {
   );
 }
 
-async function startServer(dataDir) {
-  const config = join(tmpdir(), `hullscan-bench-${process.pid}.json`);
-  await writeFile(config, JSON.stringify({ accounts: [{ ...account, credentials: [cred] }] }));
-  const cmd = [
-    process.execPath,
-    new URL('../bin/hullscan.js', import.meta.url).pathname,
-    'serve',
-    '--listen',
-    '127.0.0.1:0',
-    '--data',
-    dataDir,
-    '--config',
-    config,
-  ];
-  const child = spawn(hasTaskset ? 'taskset' : cmd[0], hasTaskset ? ['-c', '0', ...cmd] : cmd.slice(1), {
-    env: { ...process.env, HULLSCAN_RATE_LIMIT: '0' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const endpoint = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/(127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  return { child, endpoint };
-}
-
-function signed(endpoint, action, params) {
-  const body = JSON.stringify(params);
-  const headers = signTc3Request({
-    ...cred,
-    action,
-    version: '2020-11-01',
-    body,
-    host: endpoint,
-    service: 'tcss',
-    timestamp: Math.floor(Date.now() / 1000),
-  });
-  return { method: 'POST', path: '/', headers, body };
-}
+const signed = (endpoint, action, params) => signedRequest(endpoint, cred, action, params);
 
 async function load(endpoint, title, requests) {
   let i = 0;
@@ -165,7 +121,7 @@ async function load(endpoint, title, requests) {
 }
 
 await ensureStore();
-const { child, endpoint } = await startServer(cacheDir);
+const { child, endpoint } = await startServer(cacheDir, account, cred);
 try {
   // one bad signature must fail: the benchmark measures with verification on
   const probe = signed(endpoint, 'DescribeAssetImageDetail', { ImageID: ids[0] });

@@ -24,6 +24,7 @@ import { staticCredentials } from '../src/api/gateway/credentials.js';
 import { createApiServer } from '../src/api/gateway/server.js';
 import { hmacSync, sha256Sync } from '../src/console/app/sha256.js';
 import { consoleHandler } from '../src/console/serve.js';
+import { FakeSecrets } from '../src/detectors/secrets/testing.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { startTaskSystem } from '../src/tasks/index.js';
@@ -119,9 +120,24 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
   let aIds: string[] = [];
 
   /** an OCI layout at `dir` whose one manifest is named `name` (one gzip layer per entry list) */
-  async function namedImage(dir: string, name: string, layers: TarEntry[][]): Promise<string> {
+  async function namedImage(
+    dir: string,
+    name: string,
+    layers: TarEntry[][],
+    history?: { created_by: string; empty_layer?: boolean }[],
+  ): Promise<string> {
     const layout = await OciLayout.create(dir);
-    const desc = await layout.image(layers.map((entries, i) => gzipLayer(tarball(entries), `layer ${i}`)));
+    const desc = await layout.image(
+      layers.map((entries, i) => gzipLayer(tarball(entries), `layer ${i}`)),
+      { os: 'linux', architecture: 'amd64' },
+      (config) => {
+        if (history)
+          (config as { history: unknown[] }).history = history.map((h, i) => ({
+            created: `2024-03-01T12:0${i}:00Z`,
+            ...h,
+          }));
+      },
+    );
     await layout.tag([{ desc, tag: name }]);
     return `oci:${dir}`;
   }
@@ -170,7 +186,7 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
     await mkdir(SHOTS, { recursive: true });
     const file = (p: string, body: string, mode?: number) => ({ path: p, body, ...(mode ? { mode } : {}) });
     const dir = (p: string) => ({ path: p, type: 'Directory' as const });
-    const key = `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA7Vq3'.repeat(20)}\n-----END RSA PRIVATE KEY-----\n`;
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${new FakeSecrets(9).pemBody()}\n-----END RSA PRIVATE KEY-----\n`;
     const os = (id: string, version: string, pretty: string, codename = '') => [
       dir('etc/'),
       file(
@@ -194,19 +210,29 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
       ),
     ];
     const refsA = [
-      await namedImage(path.join(roots, 'web'), 'registry.example.com/shop/web-frontend:2.3.1', [
+      await namedImage(
+        path.join(roots, 'web'),
+        'registry.example.com/shop/web-frontend:2.3.1',
         [
-          ...os('debian', '12', 'Debian GNU/Linux 12 (bookworm)', 'bookworm'),
-          ...dpkg([
-            ['openssl', 'openssl', '3.0.11-1~deb12u2'],
-            ['libssl3', 'openssl', '3.0.11-1~deb12u2'],
-            ['zlib1g', 'zlib', '1:1.2.13.dfsg-1'],
-          ]),
-          dir('srv/'),
-          file('srv/index.html', '<p>web</p>\n'),
+          [
+            ...os('debian', '12', 'Debian GNU/Linux 12 (bookworm)', 'bookworm'),
+            ...dpkg([
+              ['openssl', 'openssl', '3.0.11-1~deb12u2'],
+              ['libssl3', 'openssl', '3.0.11-1~deb12u2'],
+              ['zlib1g', 'zlib', '1:1.2.13.dfsg-1'],
+            ]),
+            dir('srv/'),
+            file('srv/index.html', '<p>web</p>\n'),
+          ],
+          [dir('root/'), dir('root/.ssh/'), file('root/.ssh/id_rsa', key, 0o600)],
         ],
-        [dir('root/'), dir('root/.ssh/'), file('root/.ssh/id_rsa', key, 0o600)],
-      ]),
+        [
+          { created_by: '/bin/sh -c #(nop) ADD file:0a1b2c3d in / ' },
+          { created_by: '/bin/sh -c #(nop)  ENV APP_ENV=production', empty_layer: true },
+          { created_by: '/bin/sh -c #(nop) COPY file:9f8e7d6c in /root/.ssh/id_rsa ' },
+          { created_by: '/bin/sh -c #(nop)  CMD ["nginx"]', empty_layer: true },
+        ],
+      ),
       await namedImage(path.join(roots, 'billing'), 'registry.example.com/shop/billing-api:1.4.0', [
         [
           ...os('alpine', '3.20.3', 'Alpine Linux v3.20'),
@@ -385,6 +411,18 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
     const firstTop = page.locator('[data-list=top] tbody tr').first();
     expect(await firstTop.locator('a').textContent()).toBe(top.ImageName);
     expect(Number(await firstTop.locator('td').nth(1).textContent())).toBe(top.VulCnt);
+    // the most vulnerable components across the account, as hullscan's ranking action answers
+    const topC = (await common(endpoint, A).request('DescribeAssetImageComponentTopList', { Limit: 5 })) as {
+      List: { Name: string; Version: string; VulCount: number; ImageCount: number }[];
+    };
+    expect(topC.List.length).toBeGreaterThan(0);
+    const compRows = page.locator('[data-list=components] tbody tr');
+    expect(await compRows.count()).toBe(topC.List.length);
+    const firstC = compRows.first().locator('td');
+    expect(await firstC.nth(0).textContent()).toContain(topC.List[0]!.Name);
+    expect(await firstC.nth(1).textContent()).toBe(topC.List[0]!.Version);
+    expect(Number(await firstC.nth(2).textContent())).toBe(topC.List[0]!.VulCount);
+    expect(Number(await firstC.nth(4).textContent())).toBe(topC.List[0]!.ImageCount);
     expect(await page.textContent('.who .account')).toContain(A.secretId);
     await shot('overview');
   });
@@ -431,8 +469,87 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
     const first = asc.List!.at(-1)!;
     await page.click(`#images-table tbody tr[data-id="${first.ImageID}"] th a`);
     await page.waitForFunction((id) => decodeURIComponent(location.hash) === `#/images/${id}`, first.ImageID);
+  });
+
+  it('shows an image detail with the API numbers, each finding on the build step whose layer brought it, and searchable tabs', async () => {
+    const id = aIds[0]!;
+    const api = sdk(endpoint, A);
+    const detail = (await common(endpoint, A).request('DescribeAssetImageDetail', {
+      ImageID: id,
+    })) as Awaited<ReturnType<typeof api.DescribeAssetImageDetail>> & {
+      Layers: { LayerID: string; Size: number; HistoryIndex: number | null }[];
+    };
+    await page.click('nav a[data-nav=images]');
+    await page.click(`#images-table tbody tr[data-id="${id}"] th a`);
+    await page.waitForSelector('.timeline-step[data-step="0"] .chips', { timeout: 30_000 });
     await page.waitForLoadState('networkidle');
+    expect(await page.textContent('h1')).toBe(detail.ImageName);
+    const count = async (k: string) => Number(await page.textContent(`[data-count=${k}]`));
+    expect(detail.VulCnt).toBeGreaterThan(0);
+    expect(detail.RiskCnt).toBeGreaterThan(0);
+    expect(await count('VulCnt')).toBe(detail.VulCnt);
+    expect(await count('RiskCnt')).toBe(detail.RiskCnt);
+    expect(await count('SensitiveInfoCnt')).toBe(detail.SensitiveInfoCnt);
+    expect(await count('VirusCnt')).toBe(detail.VirusCnt);
+    // every field is there for people: the OS, the time, the size humanised with the bytes in its title
+    const summary = await page.textContent('.detail-body section.card');
+    for (const v of [detail.OsName, detail.ImageID, detail.Architecture]) expect(summary).toContain(v);
+    expect(await page.getAttribute(`.detail-body span[title="${detail.Size} B"]`, 'title')).toBe(
+      `${detail.Size} B`,
+    );
+
+    // the build history as a timeline: steps 0 and 2 made the two layers, 1 and 3 made none
+    expect(detail.Layers.map((l) => l.HistoryIndex)).toEqual([0, 2]);
+    const step = (i: number) => page.locator(`.timeline-step[data-step="${i}"]`);
+    expect(await step(0).getAttribute('data-layer')).toBe(detail.Layers[0]!.LayerID);
+    expect(await step(2).getAttribute('data-layer')).toBe(detail.Layers[1]!.LayerID);
+    expect(await step(1).getAttribute('data-layer')).toBeNull();
+    expect(await step(1).textContent()).toContain('ENV APP_ENV=production');
+    // the packages and their vulnerabilities came with the first layer, the key with the third step
+    const vuls = (await api.DescribeAssetImageVulList({ ImageID: id, Limit: 100 })).List!;
+    const comps = (await api.DescribeImageComponentList({ ImageID: id, Limit: 100 })).List!;
+    const n = async (i: number, kind: string) =>
+      Number(
+        (await step(i)
+          .locator(`.chips [data-kind=${kind}]`)
+          .getAttribute('data-n')
+          .catch(() => '0')) ?? 0,
+      );
+    expect(await n(0, 'vul')).toBe(vuls.length);
+    expect(await n(0, 'component')).toBe(comps.length);
+    expect(await n(2, 'vul')).toBe(0);
+    expect(await step(2).locator('.chips [data-kind=risk]').count()).toBe(1);
+    await step(2).locator('details summary').click();
+    expect(await step(2).locator('li[data-kind=risk]').first().textContent()).toContain('root/.ssh/id_rsa');
+    await step(0).locator('details summary').click();
+    const worst = [...vuls].sort((a, b) => (b.Level ?? 0) - (a.Level ?? 0))[0]!;
+    expect(await step(0).locator('li[data-kind=vul]').first().textContent()).toContain(worst.CVEID);
     await shot('image-detail');
+
+    // the vulnerability tab: the API's rows, searchable, and the Solution of each
+    await page.click('[role=tab][data-tab=vul]');
+    const rows = page.locator('[role=tabpanel]:not([hidden]) tbody tr:not(.detail-row)');
+    await page.waitForFunction(
+      (want) =>
+        document.querySelectorAll('[role=tabpanel]:not([hidden]) tbody tr:not(.detail-row)').length === want,
+      vuls.length,
+    );
+    const target = vuls.find((v) => v.OfficialSolution) ?? vuls[0]!;
+    const panel = page.locator('[role=tabpanel]:not([hidden])');
+    await panel.locator('input[type=search]').first().fill(target.CVEID!);
+    await panel.locator('form button[type=submit]').first().click();
+    const sameCve = vuls.filter((v) => v.CVEID === target.CVEID);
+    await page.waitForFunction(
+      (want) =>
+        document.querySelectorAll('[role=tabpanel]:not([hidden]) tbody tr:not(.detail-row)').length === want,
+      sameCve.length,
+    );
+    for (const r of await rows.all()) expect(await r.textContent()).toContain(target.CVEID);
+    expect(await rows.first().textContent()).toContain(detail.Layers[0]!.LayerID.slice(7, 19));
+    await panel.locator('details summary').first().click();
+    expect(await panel.locator('details').first().textContent()).toContain(
+      target.OfficialSolution!.slice(0, 40),
+    );
   });
 
   it('starts a scan of a selected image and shows its status live until SCANNED', async () => {
@@ -479,11 +596,203 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
     for (const name of ['registries', 'hosts', 'settings']) {
       await page.click(`nav a[data-nav=${name}]`);
       await page.waitForFunction((n) => location.hash === `#/${n}`, name);
+      // the hash changes at the click, the page is drawn at the hashchange event that follows
+      await page.waitForSelector(`[data-page=${name}] h1`);
       await page.waitForLoadState('networkidle');
       expect(await page.getAttribute(`nav a[data-nav=${name}]`, 'aria-current')).toBe('page');
       await shot(name);
     }
   });
+
+  /** a new tab of its own at `width`×`height`, signed in as A through the form */
+  async function signedInTab(width: number, height: number): Promise<{ ctx: BrowserContext; p: Page }> {
+    const ctx = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+    await p.goto(`${url}/`);
+    await p.waitForSelector('form.signin');
+    await p.fill('#secret-id', A.secretId);
+    await p.fill('#secret-key', A.secretKey);
+    await p.click('form.signin button[type=submit]');
+    await p.waitForSelector('[data-stat=images] .card-value');
+    return { ctx, p };
+  }
+
+  it('works from the keyboard alone: sign in, skip link, navigation, sorting, selection, detail tabs, sign out', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    try {
+      const p = await ctx.newPage();
+      p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+      const active = () =>
+        p.evaluate(() => {
+          const e = document.activeElement;
+          return e ? `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')}` : '';
+        });
+      /** presses Tab (or Shift+Tab) until the focused element matches `selector`; fails after `max` presses */
+      const tabTo = async (selector: string, max = 80, key = 'Tab') => {
+        for (let i = 0; i < max; i++) {
+          await p.keyboard.press(key);
+          if (await p.evaluate((sel) => document.activeElement?.matches(sel) === true, selector)) return;
+        }
+        throw new Error(`${selector} not reached with ${key} (focus on ${await active()})`);
+      };
+      const outline = () =>
+        p.evaluate(() => {
+          const e = document.activeElement;
+          return e ? getComputedStyle(e).outlineStyle : 'none';
+        });
+
+      await p.goto(`${url}/`);
+      await p.waitForSelector('form.signin');
+      // the form takes focus; type, Tab, type, Enter
+      expect(await active()).toBe('input#secret-id.');
+      await p.keyboard.type(A.secretId);
+      await p.keyboard.press('Tab');
+      expect(await active()).toBe('input#secret-key.');
+      await p.keyboard.type(A.secretKey);
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('[data-stat=images] .card-value');
+      expect(await p.evaluate(() => location.hash)).toBe('#/overview');
+
+      // the skip link comes first and lands on the content
+      await p.reload();
+      await p.waitForSelector('[data-stat=images] .card-value');
+      await p.keyboard.press('Tab');
+      expect(await active()).toBe('a.skip');
+      expect(await outline()).not.toBe('none');
+      await p.keyboard.press('Enter');
+      expect(await active()).toBe('main#content.');
+
+      // the navigation, then the focus moves to the new page's content
+      await tabTo('nav a[data-nav=images]', 20, 'Shift+Tab');
+      expect(await outline()).not.toBe('none');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('#images-table tbody tr');
+      expect(await p.evaluate(() => location.hash)).toBe('#/images');
+      expect(await active()).toBe('main#content.');
+
+      // sort by name with Enter, select a row with Space
+      await tabTo('th[data-col=ImageName] button.sort');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('th[data-col=ImageName][aria-sort]:not([aria-sort=none])');
+      await tabTo('#images-table tbody tr input[type=checkbox]');
+      await p.keyboard.press('Space');
+      expect(await p.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
+      await p.keyboard.press('Space');
+
+      // open the detail of the first row with Enter, then move between tabs with the arrow keys
+      await tabTo(`#images-table tbody tr[data-id="${aIds[0]}"] th a`);
+      const href = await p.evaluate(() => (document.activeElement as HTMLAnchorElement).getAttribute('href'));
+      await p.keyboard.press('Enter');
+      await p.waitForFunction((h) => location.hash === h, href);
+      await p.waitForSelector('[role=tab][aria-selected=true]');
+      await tabTo('[role=tab][aria-selected=true]');
+      expect(await p.getAttribute('[role=tab][aria-selected=true]', 'data-tab')).toBe('vul');
+      await p.keyboard.press('ArrowRight');
+      expect(await p.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('components');
+      expect(await p.getAttribute('[role=tab][data-tab=components]', 'aria-selected')).toBe('true');
+      await p.waitForSelector('[role=tabpanel]:not([hidden]) tbody tr');
+      await p.keyboard.press('End');
+      expect(await p.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('hosts');
+      await p.keyboard.press('Home');
+      expect(await p.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('vul');
+      // a finding's solution opens with Enter on its disclosure
+      await tabTo('[role=tabpanel]:not([hidden]) details summary');
+      await p.keyboard.press('Enter');
+      expect(
+        await p.evaluate(() => (document.activeElement?.parentElement as HTMLDetailsElement | null)?.open),
+      ).toBe(true);
+
+      // switch the language and keep the focus on the switch; then sign out
+      await tabTo('.who button.lang', 200, 'Shift+Tab');
+      await p.keyboard.press('Enter');
+      await p.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      expect(await active()).toBe('button.lang');
+      await p.keyboard.press('Enter');
+      await p.waitForFunction(() => document.documentElement.lang === 'en');
+      await tabTo('.who button.signout');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('form.signin');
+      expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const)
+    it(`lays every page out at ${width} px without horizontal scrolling`, async () => {
+      const { ctx, p } = await signedInTab(width, height);
+      try {
+        const routes = [
+          ['overview', '[data-stat=images] .card-value'],
+          ['images', '#images-table tbody tr'],
+          [`images/${encodeURIComponent(aIds[0]!)}`, '.timeline-step[data-step="0"] .chips'],
+          ['registries', 'main h1'],
+          ['hosts', 'main h1'],
+          ['settings', 'main h1'],
+        ] as const;
+        for (const [route, ready] of routes) {
+          await p.evaluate((r) => {
+            location.hash = `#/${r}`;
+          }, route);
+          await p.waitForSelector(ready);
+          await p.waitForLoadState('networkidle');
+          const m = await p.evaluate(() => {
+            const doc = document.documentElement;
+            const main = document.querySelector('main') as HTMLElement;
+            // elements sticking out of the viewport on the right, outside any scrolling table wrapper
+            const out = [...document.querySelectorAll('main *')]
+              .filter(
+                (e) =>
+                  !e.closest('.table-wrap, pre, .step-cmd') &&
+                  e.getBoundingClientRect().right > innerWidth + 1,
+              )
+              .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`)
+              .slice(0, 5);
+            // boxes whose content is wider than they are (a table sticking out of its panel)
+            const spill = [
+              ...document.querySelectorAll('main .panel, main .card, main .tabpanel, main .timeline-step'),
+            ]
+              .filter((e) => e.scrollWidth > e.clientWidth + 1)
+              .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`)
+              .slice(0, 5);
+            return {
+              spill,
+              scroll: doc.scrollWidth,
+              client: doc.clientWidth,
+              main: main.getBoundingClientRect().width,
+              out,
+            };
+          });
+          expect({ route, ...m, scroll: m.scroll <= m.client }).toEqual({
+            route,
+            ...m,
+            scroll: true,
+            out: [],
+            spill: [],
+          });
+          // the wide screen is used, the laptop screen is filled
+          expect(m.main).toBeGreaterThan(width >= 1920 ? 1700 : width - 40);
+        }
+        await p.evaluate((id) => {
+          location.hash = `#/images/${encodeURIComponent(id)}`;
+        }, aIds[0]!);
+        await p.waitForSelector('.timeline-step[data-step="0"] .chips');
+        await p.waitForLoadState('networkidle');
+        await p.screenshot({ path: path.join(SHOTS, `image-detail-${width}.png`) });
+        await p.evaluate(() => {
+          location.hash = '#/overview';
+        });
+        await p.waitForSelector('[data-list=components]');
+        await p.waitForLoadState('networkidle');
+        await p.screenshot({ path: path.join(SHOTS, `overview-${width}.png`) });
+      } finally {
+        await ctx.close();
+      }
+    });
 
   it('signs out; the other account sees none of the first one’s images', async () => {
     await page.click('.who button.signout');

@@ -46,8 +46,14 @@ export function renderLayout(app: HTMLElement, o: LayoutOptions): HTMLElement {
   const out = h('button', { type: 'button', class: 'signout' }, t('signOut'));
   out.addEventListener('click', o.onSignOut);
   const main = h('main', { id: 'content', tabindex: -1 });
+  // the router owns the URL fragment: the skip link moves the focus without changing it
+  const skip = h('a', { href: '#content', class: 'skip' }, t('skip'));
+  skip.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   app.replaceChildren(
-    h('a', { href: '#content', class: 'skip' }, t('skip')),
+    skip,
     h(
       'header',
       { class: 'top' },

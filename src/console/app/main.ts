@@ -27,6 +27,19 @@ interface Route {
 let lang: Lang = loadLang();
 let current: Page | undefined;
 let renderSeq = 0;
+let shown = false;
+
+/**
+ * Where keyboard focus goes after the page is drawn again: back on the language switch when that was
+ * used, else on the new page's main region (a link or Enter changed the page, and the old element is
+ * gone); nowhere on the first load.
+ */
+function restoreFocus(wasLang: boolean): void {
+  const target = wasLang
+    ? document.querySelector<HTMLElement>('button.lang')
+    : document.querySelector<HTMLElement>('main#content');
+  target?.focus({ preventScroll: !wasLang });
+}
 
 function route(hash: string): Route | undefined {
   const path = hash.replace(/^#/, '') || '/overview';
@@ -75,6 +88,9 @@ function dispose(): void {
 
 async function show(): Promise<void> {
   const seq = ++renderSeq;
+  const wasLang = document.activeElement?.classList.contains('lang') === true;
+  const moveFocus = shown;
+  shown = true;
   dispose();
   document.documentElement.lang = lang === 'zh-CN' ? 'zh-CN' : 'en';
   const app = document.getElementById('app');
@@ -99,6 +115,7 @@ async function show(): Promise<void> {
     app.append(root);
     document.title = `${t(SHELL, 'brand')}`;
     await current.render(root, contextFor({ secretId: '', secretKey: '' }), {});
+    if (moveFocus && wasLang) restoreFocus(true);
     return;
   }
 
@@ -122,6 +139,7 @@ async function show(): Promise<void> {
   current = r.page;
   const root = h('div', { class: 'page', 'data-page': r.nav });
   main.append(root);
+  if (moveFocus) restoreFocus(wasLang);
   try {
     await r.page.render(root, contextFor(session), r.params);
   } catch (e) {

@@ -75,18 +75,27 @@ const S: Strings = {
   history: { en: 'Build history', zh: '构建历史' },
   historyNone: { en: 'The image has no build history.', zh: '该镜像没有构建历史。' },
   historyNote: {
-    en: 'Each step of the image config history, oldest first, with the risks, secrets and trojans found in it or in the layer it made. Components and vulnerabilities are listed per image (the API gives them no layer).',
-    zh: '按时间顺序列出镜像配置中的每个构建步骤，以及在该步骤或其产生的层中发现的风险、敏感信息与木马。组件与漏洞按镜像列出(API 未提供其所在层)。',
+    en: 'Each step of the image config history, oldest first, with the layer it made and what that layer brought: components, vulnerabilities, risks, secrets and trojans.',
+    zh: '按时间顺序列出镜像配置中的每个构建步骤、它产生的层，以及该层带来的组件、漏洞、风险、敏感信息与木马。',
+  },
+  timelinePartial: {
+    en: 'The timeline places the first {n} rows of each list; the tabs below have them all.',
+    zh: '构建历史仅分配每类列表的前 {n} 条；下方标签页列出全部。',
   },
   step: { en: 'Step {n}', zh: '第 {n} 步' },
   stepTags: { en: 'Tags: {tags}', zh: '标签：{tags}' },
+  stepVul: { en: 'Vulnerabilities: {n}', zh: '漏洞：{n}' },
+  stepComp: { en: 'Components: {n}', zh: '组件：{n}' },
   stepRisks: { en: 'Risks: {n}', zh: '风险：{n}' },
   stepVirus: { en: 'Trojans: {n}', zh: '木马：{n}' },
+  stepDetails: { en: 'What this layer brought', zh: '该层带来的问题' },
+  andMore: { en: '… and {n} more (see the tabs below)', zh: '… 另有 {n} 条(见下方标签页)' },
   stepClean: { en: 'No findings in this step', zh: '此步骤无安全问题' },
-  otherLayers: { en: 'Findings by layer', zh: '按层列出的安全问题' },
+  noLayer: { en: 'no layer (metadata only)', zh: '无文件层(仅元数据)' },
+  otherLayers: { en: 'Not tied to a build step', zh: '未对应构建步骤' },
   otherLayersNote: {
-    en: 'Files found in these layers (named by diffID); the API does not say which build step made a layer unless a finding names the step.',
-    zh: '在这些层(以 diffID 标识)中发现的文件；除非某个问题指明了构建步骤，API 不提供层与构建步骤的对应关系。',
+    en: 'Layers the image history does not pair with (listed by diffID), and findings about the image configuration as a whole.',
+    zh: '无法与镜像构建历史对应的层(按 diffID 列出)，以及针对整个镜像配置的问题。',
   },
   imageWide: { en: 'Image configuration (no layer)', zh: '镜像配置(不属于任何层)' },
   layer: { en: 'Layer {id}', zh: '层 {id}' },
@@ -183,6 +192,8 @@ interface Detail {
   Solution?: string;
   Reason?: string;
   RepoDigests?: string[];
+  /** hullscan's extra: the layers, bottom first, each with the history step that made it */
+  Layers?: LayerInfo[];
 }
 
 interface Vul {
@@ -203,6 +214,7 @@ interface Vul {
   IsSuggest?: boolean;
   FixedVersions?: string;
   Tag?: string[];
+  LayerID?: string | null;
 }
 
 interface Component {
@@ -211,6 +223,7 @@ interface Component {
   Path?: string;
   Type?: string;
   VulCount?: number;
+  LayerID?: string | null;
 }
 
 interface Risk {
@@ -305,15 +318,28 @@ export function parseBuildHistory(text: string | undefined): HistoryStep[] {
 const ACTIVE = new Set(['SCANNING', 'WAIT_SCAN']);
 const shortId = (id: string) => (id.startsWith('sha256:') ? id.slice(7, 19) : id.slice(0, 12));
 
-/** Every row of a paged list, up to `max` (the timeline needs the rows with their layers). */
-async function allRows<R>(ctx: PageContext, action: string, imageId: string, max: number): Promise<R[]> {
-  const rows: R[] = [];
-  for (let offset = 0; offset < max; offset += 100) {
-    const r = await ctx.api.call<ListAnswer<R>>(action, { ImageID: imageId, Limit: 100, Offset: offset });
-    rows.push(...(r.List ?? []));
-    if ((r.List ?? []).length < 100 || rows.length >= (r.TotalCount ?? 0)) break;
+/** Rows the timeline places per list; an image with more shows the first ones and says so. */
+const TIMELINE_MAX = 5000;
+
+/** Every row of a paged list, up to `max`: the first page, then the rest four requests at a time. */
+async function allRows<R>(
+  ctx: PageContext,
+  action: string,
+  imageId: string,
+  max: number,
+): Promise<{ rows: R[]; total: number }> {
+  const page = (offset: number) =>
+    ctx.api.call<ListAnswer<R>>(action, { ImageID: imageId, Limit: 100, Offset: offset });
+  const first = await page(0);
+  const total = first.TotalCount ?? 0;
+  const rows = [...(first.List ?? [])];
+  const offsets: number[] = [];
+  for (let o = 100; o < Math.min(total, max); o += 100) offsets.push(o);
+  for (let i = 0; i < offsets.length; i += 4) {
+    const pages = await Promise.all(offsets.slice(i, i + 4).map(page));
+    for (const p of pages) rows.push(...(p.List ?? []));
   }
-  return rows;
+  return { rows, total };
 }
 
 function pagedParams(id: string, q: Query): Record<string, unknown> {
@@ -507,10 +533,40 @@ function paintSummary(box: HTMLElement, ctx: PageContext, d: Detail): void {
   box.appendChild(section(tt('overview'), defList(pairs)));
 }
 
+/** The layers of an image as hullscan's DescribeAssetImageDetail extra `Layers` gives them, bottom first. */
+interface LayerInfo {
+  LayerID?: string;
+  Size?: number;
+  HistoryIndex?: number | null;
+}
+
+/** What one build step (or one layer without a known step) brought into the image. */
+interface Brought {
+  layer?: LayerInfo;
+  vuls: Vul[];
+  components: number;
+  risks: Risk[];
+  viruses: Virus[];
+}
+
+const emptyBrought = (layer?: LayerInfo): Brought => ({
+  layer,
+  vuls: [],
+  components: 0,
+  risks: [],
+  viruses: [],
+});
+const hasFindings = (b: Brought | undefined) =>
+  !!b && (b.vuls.length > 0 || b.risks.length > 0 || b.viruses.length > 0);
+const LIST_MAX = 50;
+
+const layerCell = (id: string | null | undefined) => (id ? el('span', { title: id }, shortId(id)) : '—');
+
 async function paintTimeline(box: HTMLElement, ctx: PageContext, id: string, d: Detail): Promise<void> {
   const tt = (k: string, v?: Record<string, string | number>) => ctx.t(S, k, v);
   const steps = parseBuildHistory(d.BuildHistory);
-  if (steps.length === 0) {
+  const layers = d.Layers ?? [];
+  if (steps.length === 0 && layers.length === 0) {
     box.appendChild(el('p', { class: 'muted' }, tt('historyNone')));
     return;
   }
@@ -519,56 +575,69 @@ async function paintTimeline(box: HTMLElement, ctx: PageContext, id: string, d: 
   box.appendChild(status);
   let risks: Risk[] = [];
   let viruses: Virus[] = [];
+  let vuls: Vul[] = [];
+  let components: Component[] = [];
+  let partial = false;
   try {
-    [risks, viruses] = await Promise.all([
-      (d.RiskCnt ?? 0) > 0 ? allRows<Risk>(ctx, 'DescribeAssetImageRiskList', id, 1000) : Promise.resolve([]),
-      (d.VirusCnt ?? 0) > 0
-        ? allRows<Virus>(ctx, 'DescribeAssetImageVirusList', id, 1000)
-        : Promise.resolve([]),
+    const rows = <R>(action: string, n: number | undefined, max: number) =>
+      (n ?? 1) > 0 ? allRows<R>(ctx, action, id, max) : Promise.resolve({ rows: [] as R[], total: 0 });
+    const [r, v, u, c] = await Promise.all([
+      rows<Risk>('DescribeAssetImageRiskList', d.RiskCnt, TIMELINE_MAX),
+      rows<Virus>('DescribeAssetImageVirusList', d.VirusCnt, TIMELINE_MAX),
+      rows<Vul>('DescribeAssetImageVulList', d.VulCnt, TIMELINE_MAX),
+      rows<Component>('DescribeImageComponentList', undefined, TIMELINE_MAX),
     ]);
-    status.textContent = '';
+    [risks, viruses, vuls, components] = [r.rows, v.rows, u.rows, c.rows];
+    partial = [r, v, u, c].some((x) => x.rows.length < x.total);
+    status.textContent = partial ? tt('timelinePartial', { n: TIMELINE_MAX }) : '';
   } catch (e) {
     status.textContent = '';
     status.appendChild(errorBox(ctx, e));
   }
-  // layer diffID → history step, learnt from the risk rows that carry both
+  if (disposed) return;
+
+  // layer diffID → history step: from the detail's Layers, else learnt from risk rows that carry both
   const layerStep = new Map<string, number>();
-  for (const r of risks)
-    if (r.LayerID && typeof r.HistoryIndex === 'number') layerStep.set(r.LayerID, r.HistoryIndex);
-  const byStep = new Map<number, { risks: Risk[]; viruses: Virus[]; layer?: string }>();
-  const unmatched = new Map<string, { risks: Risk[]; viruses: Virus[] }>();
-  const at = (i: number) => {
-    let e = byStep.get(i);
-    if (!e) {
-      e = { risks: [], viruses: [] };
-      byStep.set(i, e);
-    }
+  for (const l of layers)
+    if (l.LayerID && typeof l.HistoryIndex === 'number' && l.HistoryIndex < steps.length)
+      layerStep.set(l.LayerID, l.HistoryIndex);
+  if (layerStep.size === 0)
+    for (const r of risks)
+      if (r.LayerID && typeof r.HistoryIndex === 'number') layerStep.set(r.LayerID, r.HistoryIndex);
+  const layerInfo = new Map(layers.filter((l) => l.LayerID).map((l) => [l.LayerID as string, l]));
+
+  const byStep = new Map<number, Brought>();
+  const byLayer = new Map<string, Brought>(); // layers no step is known for ('' = the image configuration)
+  const atStep = (i: number) => {
+    const e = byStep.get(i) ?? emptyBrought();
+    byStep.set(i, e);
     return e;
   };
-  const other = (layer: string) => {
-    let e = unmatched.get(layer);
-    if (!e) {
-      e = { risks: [], viruses: [] };
-      unmatched.set(layer, e);
-    }
+  const atLayer = (layer: string) => {
+    const e =
+      byLayer.get(layer) ?? emptyBrought(layerInfo.get(layer) ?? (layer ? { LayerID: layer } : undefined));
+    byLayer.set(layer, e);
     return e;
   };
-  for (const r of risks) {
-    if (typeof r.HistoryIndex === 'number' && r.HistoryIndex < steps.length) {
-      const e = at(r.HistoryIndex);
-      e.risks.push(r);
-      if (r.LayerID) e.layer = r.LayerID;
-    } else other(r.LayerID ?? '').risks.push(r);
-  }
-  for (const v of viruses) {
-    const i = v.LayerID ? layerStep.get(v.LayerID) : undefined;
-    if (i !== undefined) at(i).viruses.push(v);
-    else other(v.LayerID ?? '').viruses.push(v);
-  }
-  const list = el('ol', { class: 'timeline' });
+  const place = (layer: string | null | undefined, historyIndex?: number | null): Brought => {
+    if (typeof historyIndex === 'number' && historyIndex < steps.length) return atStep(historyIndex);
+    const i = layer ? layerStep.get(layer) : undefined;
+    return i !== undefined ? atStep(i) : atLayer(layer ?? '');
+  };
+  for (const [layer, i] of layerStep) atStep(i).layer = layerInfo.get(layer) ?? { LayerID: layer };
+  for (const l of layers) if (l.LayerID && !layerStep.has(l.LayerID)) atLayer(l.LayerID);
+  for (const r of risks) place(r.LayerID, r.HistoryIndex).risks.push(r);
+  for (const v of viruses) place(v.LayerID).viruses.push(v);
+  for (const v of vuls) place(v.LayerID).vuls.push(v);
+  for (const c of components) place(c.LayerID).components++;
+
+  const maxSize = Math.max(1, ...layers.map((l) => l.Size ?? 0));
+  const knowsEmpty = layerStep.size > 0 && layers.length > 0;
+  const list = el('ol', { class: 'timeline', 'aria-label': tt('history') });
   steps.forEach((s, i) => {
     const e = byStep.get(i);
-    const li = el('li', { class: `timeline-step${e ? ' has-findings' : ''}`, 'data-step': i });
+    const li = el('li', { class: `timeline-step${hasFindings(e) ? ' has-findings' : ''}`, 'data-step': i });
+    if (e?.layer?.LayerID) li.setAttribute('data-layer', e.layer.LayerID);
     const meta = el(
       'div',
       { class: 'step-meta' },
@@ -577,52 +646,104 @@ async function paintTimeline(box: HTMLElement, ctx: PageContext, id: string, d: 
       timeEl(ctx, s.created),
     );
     if (s.tags) append(meta, ' ', badge(tt('stepTags', { tags: s.tags }), 'info'));
-    if (e?.layer)
-      append(meta, ' ', el('code', { class: 'mono', title: e.layer }, tt('layer', { id: shortId(e.layer) })));
-    append(li, meta, el('pre', { class: 'step-cmd' }, s.createdBy || '—'));
-    append(li, findingsOf(ctx, e));
+    if (e?.layer) append(meta, ' ', layerTag(ctx, e.layer, maxSize));
+    else if (knowsEmpty) append(meta, ' ', badge(tt('noLayer'), 'muted'));
+    append(li, meta, el('pre', { class: 'step-cmd' }, s.createdBy || '—'), broughtBy(ctx, e));
     list.appendChild(li);
   });
-  box.appendChild(list);
-  if (unmatched.size) {
-    const ul = el('ul', { class: 'timeline' });
-    // layers first, then what belongs to the image configuration
-    const keys = [...unmatched.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : 0));
+  if (steps.length) box.appendChild(list);
+  else box.appendChild(el('p', { class: 'muted' }, tt('historyNone')));
+  if (byLayer.size) {
+    const ul = el('ul', { class: 'timeline', 'data-list': 'layers-without-step' });
+    // layers bottom first, then what belongs to the image configuration
+    const order = new Map(layers.map((l, i) => [l.LayerID ?? '', i]));
+    const keys = [...byLayer.keys()].sort(
+      (a, b) => (a === '' ? 1e9 : (order.get(a) ?? 1e8)) - (b === '' ? 1e9 : (order.get(b) ?? 1e8)),
+    );
     for (const layer of keys) {
-      const e = unmatched.get(layer);
-      append(
-        ul,
+      const e = byLayer.get(layer);
+      const li = el(
+        'li',
+        { class: `timeline-step${hasFindings(e) ? ' has-findings' : ''}` },
         el(
-          'li',
-          { class: 'timeline-step has-findings' },
-          layer
-            ? el('code', { class: 'mono', title: layer }, tt('layer', { id: shortId(layer) }))
-            : el('strong', {}, tt('imageWide')),
-          findingsOf(ctx, e),
+          'div',
+          { class: 'step-meta' },
+          e?.layer ? layerTag(ctx, e.layer, maxSize) : el('strong', {}, tt('imageWide')),
         ),
+        broughtBy(ctx, e),
       );
+      if (layer) li.setAttribute('data-layer', layer);
+      ul.appendChild(li);
     }
     append(box, el('h3', {}, tt('otherLayers')), el('p', { class: 'muted' }, tt('otherLayersNote')), ul);
   }
 }
 
-function findingsOf(ctx: PageContext, e: { risks: Risk[]; viruses: Virus[] } | undefined): HTMLElement {
+/** `Layer 1a2b3c… · 12.3 MB` with a bar as long as the layer is big next to the biggest one. */
+function layerTag(ctx: PageContext, l: LayerInfo, maxSize: number): HTMLElement {
   const tt = (k: string, v?: Record<string, string | number>) => ctx.t(S, k, v);
-  if (!e || (e.risks.length === 0 && e.viruses.length === 0))
-    return el('p', { class: 'muted step-findings' }, tt('stepClean'));
-  const summary = [
-    e.risks.length ? tt('stepRisks', { n: e.risks.length }) : '',
-    e.viruses.length ? tt('stepVirus', { n: e.viruses.length }) : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const id = l.LayerID ?? '';
+  const tag = el(
+    'span',
+    { class: 'layer-tag' },
+    el('code', { class: 'mono', title: id }, tt('layer', { id: shortId(id) })),
+  );
+  if (typeof l.Size === 'number') {
+    const bar = el('span', { class: 'layer-bar', 'aria-hidden': 'true' });
+    bar.style.width = `${Math.max(2, Math.round((l.Size / maxSize) * 120))}px`;
+    append(tag, ' ', el('span', { class: 'layer-size', title: `${l.Size} B` }, humanSize(l.Size)), ' ', bar);
+  }
+  return tag;
+}
+
+/** The counts a step brought, and a disclosure listing its findings (the worst first). */
+function broughtBy(ctx: PageContext, e: Brought | undefined): HTMLElement {
+  const tt = (k: string, v?: Record<string, string | number>) => ctx.t(S, k, v);
+  const out = el('div', { class: 'step-findings' });
+  if (!e || (e.components === 0 && !hasFindings(e))) {
+    out.appendChild(el('p', { class: 'muted' }, tt('stepClean')));
+    return out;
+  }
+  const chips = el('p', { class: 'chips' });
+  const chip = (kind: string, key: string, n: number, cls: 'danger' | 'warn' | 'critical' | 'muted') => {
+    if (n > 0)
+      append(
+        chips,
+        el('span', { class: `badge badge-${cls}`, 'data-kind': kind, 'data-n': n }, tt(key, { n })),
+        ' ',
+      );
+  };
+  const worst = Math.max(0, ...e.vuls.map((v) => v.Level ?? 0));
+  chip('vul', 'stepVul', e.vuls.length, worst >= 4 ? 'critical' : 'danger');
+  chip('risk', 'stepRisks', e.risks.length, 'warn');
+  chip('virus', 'stepVirus', e.viruses.length, 'critical');
+  chip('component', 'stepComp', e.components, 'muted');
+  out.appendChild(chips);
+  if (!hasFindings(e)) return out;
   const ul = el('ul', { class: 'plain' });
+  const vuls = [...e.vuls].sort((a, b) => (b.Level ?? 0) - (a.Level ?? 0));
+  for (const v of vuls.slice(0, LIST_MAX))
+    append(
+      ul,
+      el(
+        'li',
+        { 'data-kind': 'vul' },
+        levelBadge(ctx, v.Level),
+        ' ',
+        el('span', { class: 'mono' }, v.CVEID || v.Name || ''),
+        ' ',
+        `${v.Component ?? ''} ${v.Version ?? ''}`,
+        v.FixedVersions ? ` → ${v.FixedVersions}` : '',
+      ),
+    );
+  if (vuls.length > LIST_MAX)
+    append(ul, el('li', { class: 'muted' }, tt('andMore', { n: vuls.length - LIST_MAX })));
   for (const r of e.risks)
     append(
       ul,
       el(
         'li',
-        {},
+        { 'data-kind': 'risk' },
         levelBadge(ctx, r.Level),
         ' ',
         r.Rule || r.Desc || '',
@@ -634,14 +755,15 @@ function findingsOf(ctx: PageContext, e: { risks: Risk[]; viruses: Virus[] } | u
       ul,
       el(
         'li',
-        {},
+        { 'data-kind': 'virus' },
         levelBadge(ctx, v.RiskLevel),
         ' ',
         v.VirusName || '',
         el('code', { class: 'mono' }, ` ${v.Path ?? ''}`),
       ),
     );
-  return disclosure(summary, ul);
+  out.appendChild(disclosure(tt('stepDetails'), ul));
+  return out;
 }
 
 function vulTab(panel: HTMLElement, ctx: PageContext, id: string): void {
@@ -682,6 +804,7 @@ function vulTab(panel: HTMLElement, ctx: PageContext, id: string): void {
           el('span', { title: v.CVSSV3Desc ?? '' }, v.CVSSV3Score ? v.CVSSV3Score.toFixed(1) : '—'),
       },
       { label: tt('published'), sort: 'SubmitTime', cell: (v) => v.SubmitTime || '—' },
+      { label: tt('layerCol'), className: 'mono', cell: (v) => layerCell(v.LayerID) },
     ],
     detail: (v) => {
       const parts: [string, string | undefined][] = [
@@ -739,6 +862,7 @@ function componentTab(panel: HTMLElement, ctx: PageContext, id: string): void {
         className: 'num',
         cell: (c) => (c.VulCount ? badge(String(c.VulCount), 'danger') : '0'),
       },
+      { label: tt('layerCol'), className: 'mono', cell: (c) => layerCell(c.LayerID) },
     ],
     fetch: async (q) => {
       const r = await ctx.api.call<ListAnswer<Component>>('DescribeImageComponentList', pagedParams(id, q));
@@ -827,7 +951,7 @@ function virusTab(panel: HTMLElement, ctx: PageContext, id: string): void {
       {
         label: tt('layerCol'),
         className: 'mono',
-        cell: (v) => (v.LayerID ? el('span', { title: v.LayerID }, shortId(v.LayerID)) : '—'),
+        cell: (v) => layerCell(v.LayerID),
       },
       { label: tt('engine'), cell: (v) => (v.CheckPlatform ?? []).join(', ') || '—' },
       { label: tt('lastSeen'), sort: 'LatestScanTime', cell: (v) => v.LatestScanTime || '—' },

@@ -27,13 +27,31 @@ const S: Strings = {
   withRisks: { en: 'Sensitive info / risks', zh: '敏感信息 / 风险' },
   withVirus: { en: 'Trojans', zh: '木马' },
   topVulnerable: { en: 'Most vulnerable images', zh: '漏洞最多的镜像' },
+  topComponents: { en: 'Most vulnerable components', zh: '漏洞最多的组件' },
+  component: { en: 'Component', zh: '组件' },
+  version: { en: 'Version', zh: '版本' },
+  imagesCol: { en: 'Images', zh: '镜像数' },
+  critHigh: { en: 'Crit. / high', zh: '严重 / 高危' },
+  fixedIn: { en: 'Fixed in', zh: '修复版本' },
   recentScans: { en: 'Recent scans', zh: '最近扫描' },
   image: { en: 'Image', zh: '镜像' },
-  vuls: { en: 'Vulnerabilities', zh: '漏洞数' },
+  vuls: { en: 'Vulns', zh: '漏洞数' },
   scanTime: { en: 'Scan time', zh: '扫描时间' },
   status: { en: 'Status', zh: '状态' },
   none: { en: 'Nothing yet.', zh: '暂无数据。' },
 };
+
+/** A row of hullscan's DescribeAssetImageComponentTopList: one vulnerable component across the account. */
+interface TopComponent {
+  Name: string;
+  Version: string;
+  Type: string;
+  VulCount: number;
+  CriticalVulCount: number;
+  HighVulCount: number;
+  ImageCount: number;
+  FixedVersion: string;
+}
 
 interface Summary {
   ImageCnt?: number;
@@ -94,6 +112,16 @@ function imageLink(img: ImageRow): HTMLElement {
   return h('a', { href: `#/images/${encodeURIComponent(img.ImageID)}` }, img.ImageName || img.ImageID);
 }
 
+function componentCell(c: TopComponent): HTMLElement {
+  return h(
+    'span',
+    { title: c.FixedVersion ? `→ ${c.FixedVersion}` : '' },
+    c.Name,
+    ' ',
+    h('span', { class: 'badge badge-muted' }, c.Type),
+  );
+}
+
 function table(caption: string, heads: string[], rows: Node[][]): HTMLElement {
   return h(
     'table',
@@ -115,8 +143,9 @@ export const overviewPage: Page = {
     let levels: number[];
     let top: ImageList;
     let recent: ImageList;
+    let components: { List: TopComponent[]; TotalCount: number };
     try {
-      [summary, levels, top, recent] = await Promise.all([
+      [summary, levels, top, recent, components] = await Promise.all([
         ctx.api.call<Summary>('DescribeAssetSummary', {}),
         Promise.all(
           LEVELS.map(([, value]) =>
@@ -134,6 +163,11 @@ export const overviewPage: Page = {
           By: 'ScanTime',
           Order: 'desc',
           Filters: [{ Name: 'ScanStatus', Values: ['scanned'] }],
+        }),
+        ctx.api.call<{ List: TopComponent[]; TotalCount: number }>('DescribeAssetImageComponentTopList', {
+          Limit: 5,
+          By: 'VulCount',
+          Order: 'desc',
         }),
       ]);
     } catch (e) {
@@ -195,11 +229,28 @@ export const overviewPage: Page = {
             ? h('div', {}, h('h2', {}, t('topVulnerable')), none())
             : table(
                 t('topVulnerable'),
-                [t('image'), t('vuls'), `${t('critical')} / ${t('high')}`],
+                [t('image'), t('vuls'), t('critHigh')],
                 top.List.map((img) => [
                   imageLink(img),
                   document.createTextNode(String(img.VulCnt)),
                   document.createTextNode(`${img.CriticalLevelVulCnt} / ${img.HighLevelVulCnt}`),
+                ]),
+              ),
+        ),
+        h(
+          'section',
+          { class: 'panel', 'data-list': 'components' },
+          components.List.length === 0
+            ? h('div', {}, h('h2', {}, t('topComponents')), none())
+            : table(
+                t('topComponents'),
+                [t('component'), t('version'), t('vuls'), t('critHigh'), t('imagesCol')],
+                components.List.map((c) => [
+                  componentCell(c),
+                  h('code', { class: 'mono' }, c.Version),
+                  document.createTextNode(String(c.VulCount)),
+                  document.createTextNode(`${c.CriticalVulCount} / ${c.HighVulCount}`),
+                  document.createTextNode(String(c.ImageCount)),
                 ]),
               ),
         ),
