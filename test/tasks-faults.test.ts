@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { tcss } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcss/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFleet, type Fleet } from './support/fleet.js';
@@ -62,8 +63,15 @@ describe.skipIf(unavailable !== undefined)(
         region: 'ap-guangzhou',
         profile: { httpProfile: { endpoint: serve!.endpoint, protocol: 'http://', reqTimeout: 60 } },
       });
+    /** An SDK call; when the server cannot be reached, the error carries what the server last printed. */
     const call = (action: string, params: Any, key = aliceKey): Promise<Any> =>
-      (client(key) as unknown as { request(a: string, p: Any): Promise<Any> }).request(action, params);
+      (client(key) as unknown as { request(a: string, p: Any): Promise<Any> })
+        .request(action, params)
+        .catch((e: Error) => {
+          if (/ECONNREFUSED|socket hang up|ECONNRESET/.test(e.message) && serve)
+            e.message += `\n--- hullscan serve stderr (last 3000 chars) ---\n${serve.stderr().slice(-3000)}`;
+          throw e;
+        });
 
     const env = (failpoints = '') => ({
       HULLSCAN_DATABASE_URL: db.url,
@@ -255,6 +263,35 @@ describe.skipIf(unavailable !== undefined)(
       await startServe();
       const latest = await call('DescribeAssetImageScanTask', {});
       await checkTask(String(latest.TaskID), aliceImages.slice(6, 14));
+    }, 240_000);
+
+    it('every database connection dropped while a worker is inside the transaction that saves a scan: no process dies, the task completes', async () => {
+      // pg emits 'error' on a checked-out client whose connection ends between two queries; without a
+      // listener that is an uncaught exception, so a restart at such a moment killed the process
+      await stopAll();
+      const paused = await worker('complete:before-commit=3000');
+      const taskId = await createTask(aliceImages.slice(0, 4), aliceKey, {
+        ScanVul: true,
+        ScanRisk: false,
+        ScanVirus: false,
+      });
+      await paused.waitFor(/hullscan failpoint complete:before-commit/);
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ n: number }>(
+          `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+            where pid <> pg_backend_pid() and datname = current_database()`,
+        );
+        expect(rows[0]!.n).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      // the paused transaction finds its connection gone when it goes on: its image is scanned again
+      const exit = await Promise.race([paused.exited, sleep(4500).then(() => 'alive' as const)]);
+      expect(exit, paused.stderr()).toBe('alive');
+      await checkTask(taskId, aliceImages.slice(0, 4));
+      expect(await Promise.race([paused.exited, sleep(10).then(() => 'alive' as const)])).toBe('alive');
     }, 240_000);
 
     it('the database restarts in the middle of a task: the task still completes', async () => {

@@ -129,6 +129,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   // an idle connection the server dropped (restart): the next query reports the failure
   pool.on('error', () => {});
+  // a checked-out one (inside a transaction, between two queries) emits 'error' on its client, which
+  // without a listener is an uncaught exception that kills the process; its next query fails instead,
+  // and the pool discards the client when it comes back
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<StoreDatabase>({
     dialect: new StorePostgresDialect({
       pool,
