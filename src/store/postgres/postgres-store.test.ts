@@ -238,10 +238,10 @@ describe.skipIf(skip)('PostgreSQL store', () => {
       let pid: number | undefined;
       for (let i = 0; i < 100 && pid === undefined; i++) {
         const { rows } = await admin((c) =>
-          c.query<{ pid: number }>(
-            `select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%images%' and pid <> $1`,
-            [locker.processID],
-          ),
+          // the backend waiting for this schema's images table (other test files share the server)
+          c.query<{ pid: number }>(`select pid from pg_locks where relation = $1::regclass and not granted`, [
+            `"${schema}".images`,
+          ]),
         );
         pid = rows[0]?.pid;
         if (pid === undefined) await new Promise((r) => setTimeout(r, 50));
