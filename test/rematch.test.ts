@@ -70,6 +70,10 @@ describe.skipIf(skip)('background re-match in hullscan serve', () => {
       expect(vulCnt, server.stderr()).toBe(3);
       const vulns = await c.DescribeAssetImageVulList({ ImageID: imageId, Limit: 100 });
       expect(vulns.TotalCount).toBe(3);
+      // the image is visible re-matched before the run records the version and says so: wait for that
+      const said = /re-matched 1 stored images/;
+      for (let i = 0; i < 50 && !said.test(server.stderr()); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(server.stderr()).toMatch(
         /re-matched 1 stored images against vulndb version \d+: 3 vulnerabilities/,
       );
