@@ -137,7 +137,6 @@ export type ComponentTopFilter = Pick<ComponentFilter, 'name' | 'type'>;
 
 /** The fields topVulnerableComponents sorts by. */
 export const COMPONENT_TOP_SORTS = ['VulCount', 'ImageCount', 'CriticalVulCount', 'HighVulCount'] as const;
-export type ComponentTopSort = (typeof COMPONENT_TOP_SORTS)[number];
 
 /** Vulnerability list filters: Name (substring of name or CVE id), Level (1–4), CVE id. */
 export interface VulnerabilityFilter {
@@ -279,14 +278,14 @@ export interface Store extends TaskStore {
   listLayers(account: Account, imageId: string): Promise<StoredLayer[] | undefined>;
   /**
    * The account's vulnerable components (name, version, type over every image's vulnerability rows),
-   * filtered, sorted by `by` in `order` (default VulCount desc), ties by VulCount desc, ImageCount
-   * desc, then name, version and type ascending, and paged; `total` counts every matching component.
-   * Throws a plain Error for a `by` outside COMPONENT_TOP_SORTS.
+   * filtered, sorted by `by` (one of COMPONENT_TOP_SORTS, default VulCount) in `order` (default desc),
+   * ties by VulCount desc, ImageCount desc, then name, version and type ascending, and paged; `total`
+   * counts every matching component. Throws a plain Error for another `by`.
    */
   topVulnerableComponents(
     account: Account,
     filter: ComponentTopFilter,
-    page: { limit: number; offset: number; by?: ComponentTopSort; order?: 'asc' | 'desc' },
+    page: Page,
   ): Promise<{ total: number; rows: ComponentTopRow[] }>;
   /**
    * Risk rows of one image of the account, filtered, sorted (by: Level, Type, Behavior, Rule, Path;

@@ -8,7 +8,6 @@ import type {
   ComponentRow,
   ComponentTopFilter,
   ComponentTopRow,
-  ComponentTopSort,
   ImageFilter,
   ImageListRow,
   ImageRecord,
@@ -24,7 +23,6 @@ import type {
   VulnerabilityFilter,
   VulnerabilityRow,
 } from '../store.js';
-import { COMPONENT_TOP_SORTS } from '../store.js';
 import type {
   Claimed,
   Completion,
@@ -104,13 +102,13 @@ async function imageExists(trx: Transaction<StoreDatabase>, uin: string, imageId
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-/** The aggregate each topVulnerableComponents sort orders by. */
-const TOP_SORT_COLUMNS: Record<ComponentTopSort, string> = {
-  VulCount: 'vul_count',
-  ImageCount: 'image_count',
-  CriticalVulCount: 'critical_vul_count',
-  HighVulCount: 'high_vul_count',
-};
+/** The aggregate each topVulnerableComponents sort (COMPONENT_TOP_SORTS) orders by. */
+const TOP_SORT_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['VulCount', 'vul_count'],
+  ['ImageCount', 'image_count'],
+  ['CriticalVulCount', 'critical_vul_count'],
+  ['HighVulCount', 'high_vul_count'],
+]);
 
 const CATEGORIES = ['vul', 'virus', 'risk'] as const satisfies readonly (keyof ScanCategories)[];
 const ALL_CATEGORIES: ScanCategories = { vul: true, virus: true, risk: true };
@@ -658,22 +656,18 @@ export class SqlStore implements Store {
   async topVulnerableComponents(
     account: Account,
     filter: ComponentTopFilter,
-    page: { limit: number; offset: number; by?: ComponentTopSort; order?: 'asc' | 'desc' },
+    page: Page,
   ): Promise<{ total: number; rows: ComponentTopRow[] }> {
-    const by = page.by ?? 'VulCount';
-    const column = TOP_SORT_COLUMNS[by];
-    if (!(COMPONENT_TOP_SORTS as readonly string[]).includes(by) || column === undefined)
-      throw new Error(
-        `component ranking: cannot sort by "${by}" (sortable: ${COMPONENT_TOP_SORTS.join(', ')})`,
-      );
-    const order = page.order ?? 'desc';
-    if (order !== 'asc' && order !== 'desc')
-      throw new Error(`component ranking: order must be asc or desc, not "${String(order)}"`);
-    for (const key of ['limit', 'offset'] as const) {
-      const v = page[key];
-      if (!Number.isSafeInteger(v) || v < 0)
-        throw new Error(`page ${key} must be a non-negative integer, not ${v}`);
-    }
+    // a ranking reads highest first unless asked otherwise
+    const { column, order } = sortOf(
+      { ...page, order: page.order ?? 'desc' },
+      'component ranking',
+      TOP_SORT_COLUMNS,
+      {
+        column: 'vul_count',
+        order: 'desc',
+      },
+    );
     const ops = this.#ops;
     return this.#db
       .transaction()

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import {
-  COMPONENT_TOP_SORTS,
-  type ComponentTopFilter,
-  type ComponentTopRow,
-  type ComponentTopSort,
-} from '../../../store/store.js';
+import { COMPONENT_TOP_SORTS, type ComponentTopFilter, type ComponentTopRow } from '../../../store/store.js';
 import type { Action } from '../../action.js';
 import { badFilter, checkSort, page, pagedList, textFilter } from '../common/params.js';
 
@@ -64,13 +59,7 @@ export const describeAssetImageComponentTopList: Action<
       else if (f.Name === 'ComponentType') filter.type = textFilter(f);
       else throw badFilter(f.Name, FILTERS);
     }
-    const p = page(req);
-    const { total, rows } = await ctx.store.topVulnerableComponents(ctx.account, filter, {
-      limit: p.limit,
-      offset: p.offset,
-      by: (p.by ?? 'VulCount') as ComponentTopSort,
-      order: p.order ?? 'desc',
-    });
+    const { total, rows } = await ctx.store.topVulnerableComponents(ctx.account, filter, page(req));
     return { List: rows.map(topInfo), TotalCount: total };
   },
 };
