@@ -22,7 +22,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { startTaskSystem } from '../src/tasks/index.js';
 import { REPO_ROOT, runCli } from './support/fixtures.js';
-import { gzipLayer, OciLayout, sha256, type TarEntry, tarball } from './support/hostile.js';
+import { dpkgEntries, gzipLayer, OciLayout, sha256, type TarEntry, tarball } from './support/hostile.js';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
 
@@ -74,21 +74,9 @@ const osRelease = [
     'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
   ),
 ];
-/** a dpkg status file listing `pkgs` (packages the small tracker feed has advisories for) */
-const dpkg = (pkgs: [name: string, source: string, version: string][]): TarEntry[] => [
-  dir('var/'),
-  dir('var/lib/'),
-  dir('var/lib/dpkg/'),
-  file(
-    'var/lib/dpkg/status',
-    pkgs
-      .map(
-        ([name, source, version]) =>
-          `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nSource: ${source}\nVersion: ${version}\n`,
-      )
-      .join('\n'),
-  ),
-];
+/** a dpkg database listing `pkgs` (packages the small tracker feed has advisories for) */
+const dpkg = (pkgs: [name: string, source: string, version: string][]): TarEntry[] =>
+  dpkgEntries(...pkgs.map(([name, source, version]) => ({ name, source, version })));
 
 /** A's "web" image: the packages in the bottom layer; steps 1, 2, 4 and 6 make no layer */
 const WEB_LAYERS: TarEntry[][] = [

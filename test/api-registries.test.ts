@@ -32,6 +32,7 @@ import { type RunningTaskSystem, startTaskSystem } from '../src/tasks/index.js';
 import { openVulnDb } from '../src/vulndb/vulndb.js';
 import { imageOfLayers } from './support/dir-image.js';
 import { assertTools, requireTools } from './support/fixtures.js';
+import { dpkgStatus } from './support/hostile.js';
 import { closeRegistry, REGISTRY_TOOLS, startRegistry, type TestRegistry } from './support/registry.js';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
@@ -138,12 +139,7 @@ describe.skipIf(skip)('registry actions against a real docker-registry (basic au
     };
     const dpkg = (pkgs: string[]) => ({
       path: 'var/lib/dpkg/status',
-      body: pkgs
-        .map(
-          (p) =>
-            `Package: ${p}\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: x <x@example.com>\nDescription: test\n`,
-        )
-        .join('\n'),
+      body: dpkgStatus(...pkgs.map((name) => ({ name, version: '1.0-1' }))),
     });
     const dirs = ['etc/', 'var/', 'var/lib/', 'var/lib/dpkg/'].map((p) => ({
       path: p,

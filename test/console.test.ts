@@ -29,7 +29,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { startTaskSystem } from '../src/tasks/index.js';
 import { REPO_ROOT, runCli } from './support/fixtures.js';
-import { gzipLayer, OciLayout, type TarEntry, tarball } from './support/hostile.js';
+import { dpkgEntries, gzipLayer, OciLayout, type TarEntry, tarball } from './support/hostile.js';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
 
@@ -195,20 +195,8 @@ describe.skipIf(skipReason !== '')('web console end to end (Chromium)', () => {
       ),
     ];
     // Debian packages the small tracker feed (test/testdata/feeds) has advisories for
-    const dpkg = (pkgs: [name: string, source: string, version: string][]) => [
-      dir('var/'),
-      dir('var/lib/'),
-      dir('var/lib/dpkg/'),
-      file(
-        'var/lib/dpkg/status',
-        pkgs
-          .map(
-            ([name, source, version]) =>
-              `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nSource: ${source}\nVersion: ${version}\n`,
-          )
-          .join('\n'),
-      ),
-    ];
+    const dpkg = (pkgs: [name: string, source: string, version: string][]) =>
+      dpkgEntries(...pkgs.map(([name, source, version]) => ({ name, source, version })));
     const refsA = [
       await namedImage(
         path.join(roots, 'web'),

@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { gzipLayer, type Layer, OciLayout, tarball } from './hostile.js';
+import { dpkgStatus, gzipLayer, type Layer, OciLayout, tarball } from './hostile.js';
 
 /** The EICAR test string (not a virus; every engine reports it), split so no file here contains it. */
 export const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR', '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join('');
 
-const DPKG_STATUS = [
-  ['base-files', '12.4+deb12u5', 'amd64'],
-  ['libc6', '2.36-9+deb12u4', 'amd64'],
-  ['zlib1g', '1:1.2.13.dfsg-1', 'amd64'],
-]
-  .map(
-    ([name, version, arch]) =>
-      `Package: ${name}\nStatus: install ok installed\nPriority: required\nArchitecture: ${arch}\nVersion: ${version}\nDescription: ${name}\n`,
-  )
-  .join('\n');
+const DPKG_STATUS = dpkgStatus(
+  { name: 'base-files', version: '12.4+deb12u5' },
+  { name: 'libc6', version: '2.36-9+deb12u4' },
+  { name: 'zlib1g', version: '1:1.2.13.dfsg-1' },
+);
 
 /** `n` random characters of RFC 4648 base32 (what AWS key ids are made of). */
 function base32(n: number): string {

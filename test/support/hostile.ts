@@ -94,15 +94,34 @@ export function tarball(entries: TarEntry[], options: TarOptions = {}): Buffer {
   return Buffer.concat(parts);
 }
 
-function dpkgStatus(...pkgs: { name: string; version: string; arch: string }[]): string {
+/** One installed package of a test dpkg database; `source` becomes its Source field. */
+export interface DpkgPackage {
+  name: string;
+  version: string;
+  arch?: string;
+  source?: string;
+}
+
+/** A dpkg status database (`var/lib/dpkg/status`) listing `pkgs` as installed. */
+export function dpkgStatus(...pkgs: DpkgPackage[]): string {
   return pkgs
     .map(
       (p) =>
         `Package: ${p.name}\nStatus: install ok installed\nPriority: optional\nSection: misc\n` +
-        `Maintainer: Hullscan Tests <tests@hullscan.test>\nArchitecture: ${p.arch}\nVersion: ${p.version}\n` +
-        `Description: hullscan hostile-input fixture\n`,
+        `Maintainer: Hullscan Tests <tests@hullscan.test>\nArchitecture: ${p.arch ?? 'amd64'}\n` +
+        `${p.source ? `Source: ${p.source}\n` : ''}Version: ${p.version}\nDescription: hullscan test fixture\n`,
     )
     .join('\n');
+}
+
+/** The directories and status file of a dpkg database listing `pkgs`, as layer entries. */
+export function dpkgEntries(...pkgs: DpkgPackage[]): TarEntry[] {
+  return [
+    { path: 'var/', type: 'Directory' },
+    { path: 'var/lib/', type: 'Directory' },
+    { path: 'var/lib/dpkg/', type: 'Directory' },
+    { path: 'var/lib/dpkg/status', body: dpkgStatus(...pkgs) },
+  ];
 }
 
 const OS_RELEASE =
