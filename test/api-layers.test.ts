@@ -15,6 +15,7 @@ import path from 'node:path';
 import { CommonClient } from 'tencentcloud-sdk-nodejs/tencentcloud/common/common_client.js';
 import { tcss } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcss/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ComponentTopInfo } from '../src/api/actions/DescribeAssetImageComponentTopList/index.js';
 import { allActions } from '../src/api/actions/index.js';
 import { staticCredentials } from '../src/api/gateway/credentials.js';
 import { createApiServer } from '../src/api/gateway/server.js';
@@ -47,18 +48,7 @@ interface Layer {
   Size: number;
   HistoryIndex: number | null;
 }
-interface TopRow {
-  Name: string;
-  Version: string;
-  Type: string;
-  VulCount: number;
-  CriticalVulCount: number;
-  HighVulCount: number;
-  MediumVulCount: number;
-  LowVulCount: number;
-  ImageCount: number;
-  FixedVersion: string;
-}
+type TopRow = ComponentTopInfo;
 interface TopList {
   List: TopRow[];
   TotalCount: number;
