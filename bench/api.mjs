@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openStore } from '../dist/store/open-store.js';
+import { scannedDetail } from './bench-detail.mjs';
 import { hasTaskset, pinSelf, signed as signedRequest, startServer } from './serve-process.mjs';
 
 const { values } = parseArgs({
@@ -48,41 +49,21 @@ function record(i) {
     purl: `pkg:deb/debian/pkg-${j}@1.${j}.${i % 13}-1?arch=amd64`,
   }));
   return {
-    detail: {
+    detail: scannedDetail({
       ImageID: id,
       ImageName: name,
-      ImageDigest: id,
       CreateTime: '2024-03-01 12:00:00',
       Size: 1_000_000 + i * 17,
-      HostCnt: 0,
       ContainerCnt: i % 3,
-      SuperNodeCnt: 0,
       ScanTime: '2026-12-01 10:00:00',
       VulCnt: i % 11,
       RiskCnt: i % 5,
-      SensitiveInfoCnt: 0,
       IsTrustImage: i % 2 === 0,
       OsName: i % 4 ? 'debian:12.5' : 'alpine:3.19.1',
-      AgentError: '',
-      ScanError: '',
       Architecture: 'amd64',
       Author: 'bench',
       BuildHistory: '# create_time:2024-03-01 12:00:00 tags:\nCOPY / /',
-      ScanVirusProgress: 100,
-      ScanVulProgress: 100,
-      ScanRiskProgress: 100,
-      ScanVirusError: '',
-      ScanVulError: '',
-      ScanRiskError: '',
-      ScanStatus: 'SCANNED',
-      VirusCnt: 0,
-      Status: 5,
-      RemainScanTime: 0,
-      IsAuthorized: 1,
-      Solution: '',
-      Reason: '',
-      RepoDigests: [],
-    },
+    }),
     components,
     names: [name],
     layers: [{ diffID: `sha256:${hex(`layer-${i % 100}`)}`, size: 1_000_000 }],

@@ -13,6 +13,7 @@ import { rpmVersion } from '../dist/ecosystems/rpm/rpm-version.js';
 import { rematchAll, vulnerabilitiesOf } from '../dist/match/match-image.js';
 import { openStore } from '../dist/store/open-store.js';
 import { openVulnDb } from '../dist/vulndb/vulndb.js';
+import { scannedDetail } from './bench-detail.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -83,41 +84,16 @@ function components(rpms, size, seed = 0) {
 function record(i, comps) {
   const id = `sha256:${i.toString(16).padStart(64, '0')}`;
   return {
-    detail: {
+    detail: scannedDetail({
       ImageID: id,
       ImageName: `registry.example.com/bench/alma-${i}:9`,
-      ImageDigest: id,
       CreateTime: '2024-03-01 12:00:00',
       Size: 200_000_000,
-      HostCnt: 0,
-      ContainerCnt: 0,
-      SuperNodeCnt: 0,
       ScanTime: '2026-12-01 10:00:00',
-      VulCnt: 0,
-      RiskCnt: 0,
-      SensitiveInfoCnt: 0,
-      IsTrustImage: false,
       OsName: 'almalinux:9.4',
-      AgentError: '',
-      ScanError: '',
       Architecture: 'amd64',
       Author: 'bench',
-      BuildHistory: '',
-      ScanVirusProgress: 100,
-      ScanVulProgress: 100,
-      ScanRiskProgress: 100,
-      ScanVirusError: '',
-      ScanVulError: '',
-      ScanRiskError: '',
-      ScanStatus: 'SCANNED',
-      VirusCnt: 0,
-      Status: 5,
-      RemainScanTime: 0,
-      IsAuthorized: 1,
-      Solution: '',
-      Reason: '',
-      RepoDigests: [],
-    },
+    }),
     components: comps,
     names: [`registry.example.com/bench/alma-${i}:9`],
     layers: [{ diffID: `sha256:${'1'.repeat(64)}`, size: 200_000_000 }],
